@@ -1,0 +1,44 @@
+import {
+  type LimitsConfig,
+  type LogConfig,
+  logFormats,
+  logLevels,
+  mqttMaxPacketSize,
+} from './config-schema.ts';
+import { intInRange, nonNegativeInt, oneOf, positiveInt, type ValueCheck } from './value-checks.ts';
+
+/** How one snake_case TOML key lands in its camelCase field. */
+export interface FieldRule<S> {
+  /** Checks `value` (throwing a plain Error with the reason) and stores it on `target`. */
+  assign(target: S, value: unknown): void;
+}
+
+export type SectionRules<S> = Readonly<Record<string, FieldRule<S>>>;
+
+function field<S, K extends keyof S>(name: K, check: ValueCheck<S[K]>): FieldRule<S> {
+  return {
+    assign(target, value) {
+      target[name] = check(value);
+    },
+  };
+}
+
+const keepaliveSeconds = intInRange(0, 65_535);
+
+export const limitsRules: SectionRules<LimitsConfig> = {
+  max_connections: field('maxConnections', positiveInt),
+  // A packet of 1 byte cannot exist; 2 is the smallest (fixed header only).
+  max_packet_size: field('maxPacketSize', intInRange(2, mqttMaxPacketSize)),
+  connect_timeout_ms: field('connectTimeoutMs', positiveInt),
+  keepalive_min: field('keepaliveMin', keepaliveSeconds),
+  keepalive_max: field('keepaliveMax', keepaliveSeconds),
+  // Packet identifiers are 16-bit, so no session can have more in flight.
+  max_inflight: field('maxInflight', intInRange(1, 65_535)),
+  max_queued_messages: field('maxQueuedMessages', nonNegativeInt),
+  max_output_buffer_bytes: field('maxOutputBufferBytes', positiveInt),
+};
+
+export const logRules: SectionRules<LogConfig> = {
+  level: field('level', oneOf(logLevels)),
+  format: field('format', oneOf(logFormats)),
+};

@@ -1,0 +1,86 @@
+import { parseListenUrl } from './listen-url.ts';
+
+export type ListenerProtocol = 'tcp' | 'ws';
+
+export interface ListenerSpec {
+  protocol: ListenerProtocol;
+  /** Bind address without IPv6 brackets, ready for `server.listen(port, host)`. */
+  host: string;
+  /** 0 asks the OS for an ephemeral port. */
+  port: number;
+  /** HTTP upgrade path for ws listeners ('/mqtt' when the URL has none); '' for tcp. */
+  path: string;
+  /** The URL as written, for logs and error messages. */
+  url: string;
+}
+
+export interface LimitsConfig {
+  maxConnections: number;
+  /** Bytes; MQTT's own ceiling is 268435455. */
+  maxPacketSize: number;
+  connectTimeoutMs: number;
+  /** Seconds; clients asking for less are raised to this. */
+  keepaliveMin: number;
+  /** Seconds; clients asking for more are lowered to this. */
+  keepaliveMax: number;
+  /** Outbound QoS 1/2 messages awaiting acknowledgement, per session. */
+  maxInflight: number;
+  /** Messages queued per session beyond the inflight window. */
+  maxQueuedMessages: number;
+  /** Bytes buffered per connection before it counts as a slow consumer. */
+  maxOutputBufferBytes: number;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export type LogFormat = 'text' | 'json';
+
+export interface LogConfig {
+  level: LogLevel;
+  format: LogFormat;
+}
+
+export interface ServerConfig {
+  listen: ListenerSpec[];
+  limits: LimitsConfig;
+  log: LogConfig;
+}
+
+export const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+export const logFormats: readonly LogFormat[] = ['text', 'json'];
+
+/** The largest packet MQTT's four-byte remaining-length field can describe. */
+export const mqttMaxPacketSize = 268_435_455;
+
+// Loopback only: a broker started without a config file must not be reachable from the network.
+const defaultListenUrls = ['tcp://127.0.0.1:1883', 'ws://127.0.0.1:8080/mqtt'];
+
+/** Frozen so a caller that mutates it fails loudly; use `cloneConfig` for a writable copy. */
+export const defaultConfig: ServerConfig = deepFreeze({
+  listen: defaultListenUrls.map(parseListenUrl),
+  limits: {
+    maxConnections: 100_000,
+    maxPacketSize: 1_048_576,
+    connectTimeoutMs: 10_000,
+    keepaliveMin: 0,
+    keepaliveMax: 65_535,
+    maxInflight: 100,
+    maxQueuedMessages: 1_000,
+    maxOutputBufferBytes: 4_194_304,
+  },
+  log: { level: 'info', format: 'text' },
+});
+
+export function cloneConfig(config: ServerConfig): ServerConfig {
+  return {
+    listen: config.listen.map((spec) => ({ ...spec })),
+    limits: { ...config.limits },
+    log: { ...config.log },
+  };
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (typeof child === 'object' && child !== null) deepFreeze(child);
+  }
+  return Object.freeze(value);
+}

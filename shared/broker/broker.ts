@@ -1,0 +1,212 @@
+import type { Buffer } from 'buffer';
+import type { QoS } from 'mqtt-packet';
+import type { BrokerEnvironment } from '../env/environment.ts';
+import { BrokerEvents } from '../observe/broker-events.ts';
+import { type BrokerCounters, type BrokerMetrics, createCounters } from '../observe/broker-metrics.ts';
+import { Session } from '../session/session.ts';
+import type { Transport, TransportAcceptor, TransportSink } from '../transport/connection.ts';
+import { type AuthHooks, type BrokerLimits, type BrokerOptions, defaultLimits } from './broker-options.ts';
+import { ClientConnection, type CloseReason } from './client-connection.ts';
+import { createMessage, type PublishProperties } from './message.ts';
+import { Router } from './router.ts';
+
+export interface PublishRequest {
+  topic: string;
+  payload: Uint8Array;
+  qos?: QoS;
+  retain?: boolean;
+  properties?: PublishProperties;
+}
+
+/**
+ * The broker: accepts transports, owns the session table (client id → session) and the router.
+ * Connections come and go; sessions outlive them when the client asked for a persistent session.
+ */
+export class Broker implements TransportAcceptor {
+  readonly env: BrokerEnvironment;
+  readonly limits: BrokerLimits;
+  readonly auth: AuthHooks;
+  readonly counters: BrokerCounters = createCounters();
+  readonly events = new BrokerEvents();
+  readonly router: Router;
+  readonly sessions = new Map<string, Session>();
+  readonly connections = new Set<ClientConnection>();
+  readonly startedAt: number;
+  private nextConnectionId = 1;
+  private connectedCount = 0;
+  private closing = false;
+
+  constructor(options: BrokerOptions) {
+    this.env = options.env;
+    this.limits = { ...defaultLimits, ...options.limits };
+    this.auth = options.auth ?? {};
+    this.router = new Router(this.limits, this.counters, this.events);
+    this.startedAt = this.env.clock.now();
+  }
+
+  /** Connections that completed CONNECT and are still open. */
+  get connectionCount(): number {
+    return this.connectedCount;
+  }
+
+  accept(transport: Transport): TransportSink {
+    const connection = new ClientConnection(this, transport, this.nextConnectionId++);
+    this.connections.add(connection);
+    this.counters.connectionsOpened++;
+    if (this.closing) connection.close({ name: 'server-shutting-down', publishWill: false });
+    return connection;
+  }
+
+  /** Publishes a message as the broker itself (admin API, $SYS). */
+  publish(request: PublishRequest): number {
+    const message = createMessage(
+      {
+        topic: request.topic,
+        payload: request.payload as Buffer,
+        qos: request.qos ?? 0,
+        retain: request.retain ?? false,
+        properties: request.properties,
+        origin: undefined,
+      },
+      this.env.clock.now(),
+    );
+    return this.router.publish(message);
+  }
+
+  assignClientId(): string {
+    const bytes = this.env.randomBytes(12);
+    let id = 'iothub-';
+    for (const byte of bytes) id += byte.toString(16).padStart(2, '0');
+    return id;
+  }
+
+  /**
+   * Gives the connection its session. A live connection with the same client id is closed first
+   * [MQTT-3.1.4-2] (its will is published, as for any abnormal end). A clean start discards the old
+   * session [MQTT-3.1.2-6]; otherwise the old one is resumed [MQTT-3.1.2-4].
+   */
+  attachSession(connection: ClientConnection, cleanStart: boolean): { session: Session; present: boolean } {
+    const clientId = connection.clientId;
+    let session = this.sessions.get(clientId);
+    const previousOwner = session?.owner as ClientConnection | undefined;
+    if (previousOwner) {
+      previousOwner.close({ name: 'takeover', publishWill: true, code: 0x8e });
+      session = this.sessions.get(clientId);
+    }
+    let present = false;
+    if (session && cleanStart) {
+      this.discardSession(session);
+      session = undefined;
+    }
+    if (session) {
+      present = true;
+    } else {
+      session = new Session(this.newSessionId(), clientId, !cleanStart, this.env.clock.now());
+      this.sessions.set(clientId, session);
+    }
+    session.owner = connection;
+    session.disconnectedAt = undefined;
+    connection.session = session;
+    this.connectedCount++;
+    return { session, present };
+  }
+
+  /** After CONNACK: re-send what was in flight, then what was queued while offline. */
+  sessionResumed(connection: ClientConnection, session: Session, present: boolean): void {
+    if (this.events.has('connect')) {
+      this.events.emit('connect', {
+        sessionId: session.id,
+        clientId: session.clientId,
+        protocolVersion: connection.protocolVersion,
+        transport: connection.transport.info.kind,
+        remoteAddress: connection.remoteAddress,
+        cleanSession: !session.persistent,
+        sessionPresent: present,
+        keepalive: connection.keepaliveSeconds,
+        username: connection.username,
+      });
+    }
+    if (present) this.router.resend(connection, session);
+    this.router.pump(session);
+  }
+
+  /** Called once per connection, whoever ended it. */
+  connectionEnded(connection: ClientConnection, reason: CloseReason): void {
+    if (!this.connections.delete(connection)) return;
+    this.counters.connectionsClosed++;
+    const session = connection.session;
+    if (!session || session.owner !== connection) return;
+    this.connectedCount--;
+    session.owner = undefined;
+    session.disconnectedAt = this.env.clock.now();
+    // [MQTT-3.1.2-6] a clean session ends with its connection.
+    if (!session.persistent) this.discardSession(session);
+    const will = connection.will;
+    const willPublished = reason.publishWill && will !== undefined;
+    // [MQTT-3.1.2-8] the will is published when the connection ends without DISCONNECT.
+    if (willPublished) {
+      connection.will = undefined;
+      const message = createMessage(
+        { ...will, payload: will.payload as Buffer, origin: session.clientId },
+        this.env.clock.now(),
+      );
+      this.router.publish(message);
+    }
+    if (this.events.has('disconnect')) {
+      this.events.emit('disconnect', {
+        sessionId: session.id,
+        clientId: session.clientId,
+        reason: reason.name,
+        willPublished,
+      });
+    }
+  }
+
+  /** Removes a session with its subscriptions and queued messages. */
+  discardSession(session: Session): void {
+    if (this.sessions.get(session.clientId) === session) this.sessions.delete(session.clientId);
+    this.router.removeAllSubscriptions(session);
+    session.queue.length = 0;
+    session.inflight.clear();
+  }
+
+  metrics(): BrokerMetrics {
+    let inflight = 0;
+    let queued = 0;
+    for (const session of this.sessions.values()) {
+      inflight += session.inflight.size;
+      queued += session.queue.length;
+    }
+    return {
+      ...this.counters,
+      dropped: { ...this.counters.dropped },
+      startedAt: this.startedAt,
+      connections: this.connectedCount,
+      sessions: this.sessions.size,
+      subscriptions: this.router.subscriptions.size,
+      retained: this.router.retained.size,
+      inflight,
+      queued,
+    };
+  }
+
+  /** Refuses new connections and closes every open one (v5 clients get DISCONNECT 0x8B). Wills are
+   * not published: the server going away is not the client's failure. */
+  shutdown(): void {
+    this.closing = true;
+    for (const connection of [...this.connections]) {
+      connection.close({ name: 'server-shutting-down', publishWill: false, code: 0x8b });
+    }
+  }
+
+  private newSessionId(): string {
+    const bytes = this.env.randomBytes(8);
+    let id = '';
+    for (const byte of bytes) id += byte.toString(16).padStart(2, '0');
+    return id;
+  }
+}
+
+export function createBroker(options: BrokerOptions): Broker {
+  return new Broker(options);
+}

@@ -1,0 +1,236 @@
+import type { Packet, QoS } from 'mqtt-packet';
+import { type DecodeError, PacketDecoder } from '../codec/packet-decoder.ts';
+import { encodePacket } from '../codec/packet-encoder.ts';
+import type { TimerHandle } from '../env/environment.ts';
+import type { Session, SessionOwner } from '../session/session.ts';
+import type { Transport, TransportSink } from '../transport/connection.ts';
+import type { Broker } from './broker.ts';
+import type { ClientIdentity } from './broker-options.ts';
+import { dispatchPacket } from './dispatch-packet.ts';
+import type { PublishProperties } from './message.ts';
+
+export type ConnectionState = 'awaiting-connect' | 'authenticating' | 'connected' | 'closed';
+
+export interface WillMessage {
+  topic: string;
+  payload: Uint8Array;
+  qos: QoS;
+  retain: boolean;
+  properties: PublishProperties | undefined;
+}
+
+/** Why the broker ends a connection. `code` is the v5 DISCONNECT reason code to send first. */
+export interface CloseReason {
+  name: string;
+  publishWill: boolean;
+  code?: number;
+  detail?: string;
+}
+
+const UNRESPONSIVE_FACTOR = 4;
+
+/** One network connection: decoding, the state guard's state, keepalive, and coalesced writes. */
+export class ClientConnection implements TransportSink, SessionOwner, ClientIdentity {
+  readonly connectionId: number;
+  readonly connectedAt: number;
+  state: ConnectionState = 'awaiting-connect';
+  protocolVersion = 4;
+  clientId = '';
+  /** Set when the broker chose the client id [MQTT-3.1.3-6]; v5 returns it in CONNACK. */
+  assignedClientId: string | undefined;
+  username: string | undefined;
+  keepaliveSeconds = 0;
+  session: Session | undefined;
+  will: WillMessage | undefined;
+  /** Packets that arrived while an asynchronous authentication was pending, handled after it. */
+  backlog: Packet[] | undefined;
+  lastPacketAt: number;
+  private readonly decoder: PacketDecoder;
+  private output: Uint8Array[] = [];
+  private outputBytes = 0;
+  private flushScheduled = false;
+  private writable = true;
+  private timer: TimerHandle | undefined;
+
+  constructor(
+    private readonly broker: Broker,
+    readonly transport: Transport,
+    connectionId: number,
+  ) {
+    this.connectionId = connectionId;
+    this.connectedAt = broker.env.clock.now();
+    this.lastPacketAt = this.connectedAt;
+    this.decoder = new PacketDecoder(
+      {
+        packet: (packet) => this.handlePacket(packet),
+        decodeError: (error) => this.handleDecodeError(error),
+      },
+      broker.limits.maxPacketSize,
+    );
+    this.timer = broker.env.clock.setTimer(() => this.connectTimedOut(), broker.limits.connectTimeoutMs);
+  }
+
+  get remoteAddress(): string {
+    return this.transport.info.remoteAddress;
+  }
+
+  /** True when QoS 0 deliveries must be dropped rather than buffered. */
+  get outputFull(): boolean {
+    return this.outputBytes > this.broker.limits.maxOutputBufferBytes;
+  }
+
+  /** True when another QoS 1/2 message may be put in flight now. */
+  canSendInflight(session: Session): boolean {
+    return this.writable && !this.outputFull && session.inflight.size < this.broker.limits.maxInflight;
+  }
+
+  received(bytes: Uint8Array): void {
+    if (this.state === 'closed') return;
+    this.broker.counters.bytesIn += bytes.length;
+    this.lastPacketAt = this.broker.env.clock.now();
+    this.decoder.push(bytes);
+  }
+
+  drained(): void {
+    this.writable = true;
+    this.flush();
+    if (this.writable && this.session && this.state === 'connected') this.broker.router.pump(this.session);
+  }
+
+  closed(cause?: Error): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.stopTimer();
+    this.broker.connectionEnded(
+      this,
+      cause
+        ? { name: 'transport-error', publishWill: true, detail: cause.message }
+        : { name: 'peer-closed', publishWill: true },
+    );
+  }
+
+  /** Ends the connection: sends a v5 DISCONNECT when there is a code, flushes, closes the transport. */
+  close(reason: CloseReason): void {
+    if (this.state === 'closed') return;
+    const wasConnected = this.state === 'connected';
+    this.state = 'closed';
+    this.stopTimer();
+    if (reason.name !== 'client-disconnect') {
+      this.broker.env.logger[wasConnected ? 'info' : 'warn']('closing connection', {
+        clientId: this.clientId || undefined,
+        remoteAddress: this.remoteAddress,
+        reason: reason.name,
+        detail: reason.detail,
+      });
+    }
+    if (reason.code !== undefined && this.protocolVersion === 5 && wasConnected) {
+      this.writeNow(encodePacket({ cmd: 'disconnect', reasonCode: reason.code }, 5));
+    }
+    this.flush();
+    this.transport.close();
+    this.broker.connectionEnded(this, reason);
+  }
+
+  send(packet: Packet): void {
+    this.write(encodePacket(packet, this.protocolVersion));
+  }
+
+  /** Queues bytes for the transport; everything written in one tick goes out in one send. */
+  write(bytes: Uint8Array): void {
+    if (this.state === 'closed') return;
+    this.output.push(bytes);
+    this.outputBytes += bytes.length;
+    if (this.outputBytes > this.broker.limits.maxOutputBufferBytes * UNRESPONSIVE_FACTOR) {
+      this.close({ name: 'output-buffer-overflow', publishWill: true, code: 0x97 });
+      return;
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  private writeNow(bytes: Uint8Array): void {
+    this.output.push(bytes);
+    this.outputBytes += bytes.length;
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (!this.writable || this.output.length === 0) return;
+    const chunks = this.output;
+    const bytes = chunks.length === 1 ? chunks[0]! : joinChunks(chunks, this.outputBytes);
+    this.output = [];
+    this.outputBytes = 0;
+    this.broker.counters.bytesOut += bytes.length;
+    this.writable = this.transport.send(bytes);
+  }
+
+  /** Keepalive: the client must send something within 1.5 × its keepalive [MQTT-3.1.2-24]. */
+  startKeepalive(): void {
+    this.stopTimer();
+    if (this.keepaliveSeconds > 0) this.scheduleKeepalive(this.keepaliveSeconds * 1500);
+  }
+
+  private scheduleKeepalive(delayMs: number): void {
+    this.timer = this.broker.env.clock.setTimer(() => {
+      const limit = this.keepaliveSeconds * 1500;
+      const idle = this.broker.env.clock.now() - this.lastPacketAt;
+      if (idle >= limit) this.close({ name: 'keepalive-timeout', publishWill: true, code: 0x8d });
+      else this.scheduleKeepalive(limit - idle);
+    }, delayMs);
+  }
+
+  private connectTimedOut(): void {
+    this.timer = undefined;
+    if (this.state === 'awaiting-connect') this.close({ name: 'connect-timeout', publishWill: false });
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== undefined) this.broker.env.clock.clearTimer(this.timer);
+    this.timer = undefined;
+  }
+
+  private handlePacket(packet: Packet): void {
+    if (this.state === 'closed') return;
+    this.broker.counters.packetsIn++;
+    if (this.state === 'authenticating') {
+      this.backlog ??= [];
+      this.backlog.push(packet);
+      return;
+    }
+    dispatchPacket(this.broker, this, packet);
+  }
+
+  private handleDecodeError(error: DecodeError): void {
+    if (error.kind === 'unsupported-protocol-version') {
+      // [MQTT-3.1.2-2] answer with "unacceptable protocol version", then close.
+      this.send({ cmd: 'connack', returnCode: 1, sessionPresent: false });
+      this.close({ name: 'unsupported-protocol-version', publishWill: false, detail: error.message });
+      return;
+    }
+    const tooLarge = error.kind === 'packet-too-large';
+    this.close({
+      name: tooLarge ? 'packet-too-large' : 'malformed-packet',
+      publishWill: true,
+      code: tooLarge ? 0x95 : 0x81,
+      detail: error.message,
+    });
+  }
+
+  /** Switches the decoder and encoder to the version the CONNECT asked for. */
+  setProtocolVersion(version: number): void {
+    this.protocolVersion = version;
+    this.decoder.protocolVersion = version === 5 ? 5 : 4;
+  }
+}
+
+function joinChunks(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}

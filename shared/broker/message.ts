@@ -1,0 +1,31 @@
+import type { Buffer } from 'buffer';
+import type { IPublishPacket, QoS } from 'mqtt-packet';
+
+export type PublishProperties = NonNullable<IPublishPacket['properties']>;
+
+/** An application message as routed: immutable once published, shared by every delivery. */
+export interface Message {
+  readonly topic: string;
+  readonly payload: Buffer;
+  readonly qos: QoS;
+  readonly retain: boolean;
+  readonly properties: PublishProperties | undefined;
+  readonly publishedAt: number;
+  /** Client id of the publisher; undefined for messages published by the broker itself. */
+  readonly origin: string | undefined;
+  /** Encoded wire forms, filled lazily by the publish encoder and shared by all deliveries. */
+  wire: Map<number, EncodedPublish> | undefined;
+}
+
+export interface EncodedPublish {
+  readonly bytes: Uint8Array;
+  /** Offset of the two packet-id bytes; -1 for QoS 0. */
+  readonly packetIdOffset: number;
+}
+
+export function createMessage(
+  fields: Pick<Message, 'topic' | 'payload' | 'qos' | 'retain' | 'properties' | 'origin'>,
+  publishedAt: number,
+): Message {
+  return { ...fields, publishedAt, wire: undefined };
+}

@@ -1,0 +1,39 @@
+export { Broker, createBroker, type PublishRequest } from './broker/broker.ts';
+export {
+  type AuthenticateResult,
+  type AuthHooks,
+  type BrokerLimits,
+  type BrokerOptions,
+  type ClientIdentity,
+  type ConnectRequest,
+  defaultLimits,
+} from './broker/broker-options.ts';
+export type { Message, PublishProperties } from './broker/message.ts';
+export type {
+  BrokerEnvironment,
+  Clock,
+  LogFields,
+  Logger,
+  LogLevel,
+  TimerHandle,
+} from './env/environment.ts';
+export { silentLogger } from './env/environment.ts';
+export { createStandardEnvironment, type StandardGlobals } from './env/standard-environment.ts';
+export type {
+  BrokerEventMap,
+  BrokerEventName,
+  ConnectEvent,
+  DisconnectEvent,
+  DropEvent,
+  PublishEvent,
+  SubscribeEvent,
+  UnsubscribeEvent,
+} from './observe/broker-events.ts';
+export type { BrokerCounters, BrokerGauges, BrokerMetrics, DropCause } from './observe/broker-metrics.ts';
+export { isValidTopicFilter, isValidTopicName } from './topic/topic-validate.ts';
+export type { Transport, TransportAcceptor, TransportInfo, TransportSink } from './transport/connection.ts';
+export {
+  connectInMemory,
+  type MemoryClientEnd,
+  type MemoryConnectOptions,
+} from './transport/memory-transport.ts';
