@@ -73,11 +73,17 @@ export class Router {
   subscribe(session: Session, filter: string, options: SubscriptionOptions): void {
     session.subscriptions.set(filter, options);
     this.subscriptions.add(filter, session, options);
+    if (this.events.has('subscribe')) {
+      this.events.emit('subscribe', { sessionId: session.id, clientId: session.clientId, filter, qos: options.qos });
+    }
   }
 
   unsubscribe(session: Session, filter: string): boolean {
     if (!session.subscriptions.delete(filter)) return false;
     this.subscriptions.remove(filter, session);
+    if (this.events.has('unsubscribe')) {
+      this.events.emit('unsubscribe', { sessionId: session.id, clientId: session.clientId, filter });
+    }
     return true;
   }
 
