@@ -1,7 +1,11 @@
 import { Buffer } from 'buffer';
 import mqttPacket, { type IConnectPacket, type Packet } from 'mqtt-packet';
 import type { TransportAcceptor } from '../transport/connection.ts';
-import { connectInMemory, type MemoryClientEnd, type MemoryConnectOptions } from '../transport/memory-transport.ts';
+import {
+  connectInMemory,
+  type MemoryClientEnd,
+  type MemoryConnectOptions,
+} from '../transport/memory-transport.ts';
 
 type PacketOf<C extends Packet['cmd']> = Extract<Packet, { cmd: C }>;
 
@@ -33,7 +37,11 @@ export class PacketClient {
     });
   }
 
-  static open(acceptor: TransportAcceptor, protocolVersion: 3 | 4 | 5 = 4, options?: MemoryConnectOptions): PacketClient {
+  static open(
+    acceptor: TransportAcceptor,
+    protocolVersion: 3 | 4 | 5 = 4,
+    options?: MemoryConnectOptions,
+  ): PacketClient {
     return new PacketClient(connectInMemory(acceptor, options), protocolVersion);
   }
 

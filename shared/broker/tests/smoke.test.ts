@@ -11,7 +11,15 @@ describe('smoke', () => {
     expect((await sub.next('suback')).granted).toEqual([1]);
     const pub = PacketClient.open(broker);
     await pub.connect({ clientId: 'pub' });
-    pub.send({ cmd: 'publish', topic: 'a/b', payload: Buffer.from('hi'), qos: 1, retain: false, dup: false, messageId: 7 });
+    pub.send({
+      cmd: 'publish',
+      topic: 'a/b',
+      payload: Buffer.from('hi'),
+      qos: 1,
+      retain: false,
+      dup: false,
+      messageId: 7,
+    });
     expect((await pub.next('puback')).messageId).toBe(7);
     const msg = await sub.next('publish');
     expect(msg.topic).toBe('a/b');
