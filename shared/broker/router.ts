@@ -74,7 +74,12 @@ export class Router {
     session.subscriptions.set(filter, options);
     this.subscriptions.add(filter, session, options);
     if (this.events.has('subscribe')) {
-      this.events.emit('subscribe', { sessionId: session.id, clientId: session.clientId, filter, qos: options.qos });
+      this.events.emit('subscribe', {
+        sessionId: session.id,
+        clientId: session.clientId,
+        filter,
+        qos: options.qos,
+      });
     }
   }
 
