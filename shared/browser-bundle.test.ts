@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -63,7 +64,7 @@ describe('shared/ bundles for the browser', () => {
     const env = core.createStandardEnvironment({
       setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
       clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-      getRandomValues: (array) => crypto.getRandomValues(array),
+      getRandomValues: (array) => webcrypto.getRandomValues(array),
     });
     const broker = core.createBroker({ env });
     const client = core.connectInMemory(broker);

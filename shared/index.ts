@@ -30,6 +30,8 @@ export type {
   UnsubscribeEvent,
 } from './observe/broker-events.ts';
 export type { BrokerCounters, BrokerGauges, BrokerMetrics, DropCause } from './observe/broker-metrics.ts';
+export type { BrokerSnapshot, BrokerStore, StoredMessage, StoredSession } from './store/broker-store.ts';
+export { MemoryStore } from './store/broker-store.ts';
 export { isValidTopicFilter, isValidTopicName } from './topic/topic-validate.ts';
 export type { Transport, TransportAcceptor, TransportInfo, TransportSink } from './transport/connection.ts';
 export {

@@ -1,5 +1,6 @@
 import type { QoS } from 'mqtt-packet';
 import type { BrokerEnvironment } from '../env/environment.ts';
+import type { BrokerStore } from '../store/broker-store.ts';
 
 export interface BrokerLimits {
   /** CONNECTs beyond this are refused with "server unavailable". */
@@ -62,4 +63,6 @@ export interface BrokerOptions {
   env: BrokerEnvironment;
   limits?: Partial<BrokerLimits>;
   auth?: AuthHooks;
+  /** Durable state: `broker.restore()` loads it, `broker.persist()` saves it. */
+  store?: BrokerStore;
 }

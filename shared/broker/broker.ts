@@ -4,6 +4,8 @@ import type { BrokerEnvironment } from '../env/environment.ts';
 import { BrokerEvents } from '../observe/broker-events.ts';
 import { type BrokerCounters, type BrokerMetrics, createCounters } from '../observe/broker-metrics.ts';
 import { Session } from '../session/session.ts';
+import { restoreSnapshot, takeSnapshot } from '../store/broker-snapshot.ts';
+import type { BrokerStore } from '../store/broker-store.ts';
 import type { Transport, TransportAcceptor, TransportSink } from '../transport/connection.ts';
 import { type AuthHooks, type BrokerLimits, type BrokerOptions, defaultLimits } from './broker-options.ts';
 import { ClientConnection, type CloseReason } from './client-connection.ts';
@@ -26,6 +28,7 @@ export class Broker implements TransportAcceptor {
   readonly env: BrokerEnvironment;
   readonly limits: BrokerLimits;
   readonly auth: AuthHooks;
+  readonly store: BrokerStore | undefined;
   readonly counters: BrokerCounters = createCounters();
   readonly events = new BrokerEvents();
   readonly router: Router;
@@ -40,6 +43,7 @@ export class Broker implements TransportAcceptor {
     this.env = options.env;
     this.limits = { ...defaultLimits, ...options.limits };
     this.auth = options.auth ?? {};
+    this.store = options.store;
     this.router = new Router(this.limits, this.counters, this.events);
     this.startedAt = this.env.clock.now();
   }
@@ -190,6 +194,17 @@ export class Broker implements TransportAcceptor {
     };
   }
 
+  /** Loads retained messages and persistent sessions from the store, before accepting connections. */
+  async restore(): Promise<void> {
+    const snapshot = await this.store?.load();
+    if (snapshot) restoreSnapshot(this, snapshot);
+  }
+
+  /** Saves retained messages and persistent sessions to the store. */
+  async persist(): Promise<void> {
+    await this.store?.save(takeSnapshot(this));
+  }
+
   /** Refuses new connections and closes every open one (v5 clients get DISCONNECT 0x8B). Wills are
    * not published: the server going away is not the client's failure. */
   shutdown(): void {
@@ -199,7 +214,7 @@ export class Broker implements TransportAcceptor {
     }
   }
 
-  private newSessionId(): string {
+  newSessionId(): string {
     const bytes = this.env.randomBytes(8);
     let id = '';
     for (const byte of bytes) id += byte.toString(16).padStart(2, '0');

@@ -1,0 +1,70 @@
+import { Buffer } from 'buffer';
+import type { Broker } from '../broker/broker.ts';
+import { createMessage, type Message } from '../broker/message.ts';
+import { Session } from '../session/session.ts';
+import type { BrokerSnapshot, StoredMessage, StoredSession } from './broker-store.ts';
+
+/** Retained messages and persistent sessions (online or not) as plain data. */
+export function takeSnapshot(broker: Broker): BrokerSnapshot {
+  const retained = [...broker.router.retained.values()].map(storeMessage);
+  const sessions: StoredSession[] = [];
+  for (const session of broker.sessions.values()) {
+    if (!session.persistent) continue;
+    sessions.push({
+      clientId: session.clientId,
+      createdAt: session.createdAt,
+      disconnectedAt: session.disconnectedAt ?? broker.env.clock.now(),
+      subscriptions: [...session.subscriptions].map(([filter, options]) => ({
+        filter,
+        options: { ...options },
+      })),
+      inflight: [...session.inflight.values()].map((flight) => ({
+        packetId: flight.packetId,
+        qos: flight.qos,
+        retain: flight.retain,
+        state: flight.state,
+        message: storeMessage(flight.message),
+      })),
+      queue: session.queue.map((entry) => ({
+        qos: entry.qos,
+        retain: entry.retain,
+        message: storeMessage(entry.message),
+      })),
+      inboundQos2: [...session.inboundQos2],
+    });
+  }
+  return { version: 1, savedAt: broker.env.clock.now(), retained, sessions };
+}
+
+/** Loads a snapshot into a broker that has no connections yet. Sessions come back offline. */
+export function restoreSnapshot(broker: Broker, snapshot: BrokerSnapshot): void {
+  for (const stored of snapshot.retained) broker.router.retained.set(stored.topic, loadMessage(stored));
+  for (const stored of snapshot.sessions) {
+    const session = new Session(broker.newSessionId(), stored.clientId, true, stored.createdAt);
+    session.disconnectedAt = stored.disconnectedAt;
+    for (const { filter, options } of stored.subscriptions) broker.router.subscribe(session, filter, options);
+    for (const flight of stored.inflight) {
+      session.inflight.set(flight.packetId, { ...flight, message: loadMessage(flight.message) });
+    }
+    for (const entry of stored.queue) session.queue.push({ ...entry, message: loadMessage(entry.message) });
+    for (const packetId of stored.inboundQos2) session.inboundQos2.add(packetId);
+    broker.sessions.set(session.clientId, session);
+  }
+}
+
+function storeMessage(message: Message): StoredMessage {
+  return {
+    topic: message.topic,
+    payload: Uint8Array.from(message.payload),
+    qos: message.qos,
+    retain: message.retain,
+    properties: message.properties,
+    publishedAt: message.publishedAt,
+    origin: message.origin,
+  };
+}
+
+function loadMessage(stored: StoredMessage): Message {
+  const payload = Buffer.from(stored.payload.buffer, stored.payload.byteOffset, stored.payload.byteLength);
+  return createMessage({ ...stored, payload }, stored.publishedAt);
+}

@@ -1,0 +1,60 @@
+import type { QoS } from 'mqtt-packet';
+import type { PublishProperties } from '../broker/message.ts';
+import type { SubscriptionOptions } from '../session/session.ts';
+
+/** Plain, structured-clone-friendly data (IndexedDB stores it as is; a file store can encode it). */
+export interface StoredMessage {
+  topic: string;
+  payload: Uint8Array;
+  qos: QoS;
+  retain: boolean;
+  properties: PublishProperties | undefined;
+  publishedAt: number;
+  origin: string | undefined;
+}
+
+export interface StoredSession {
+  clientId: string;
+  createdAt: number;
+  disconnectedAt: number | undefined;
+  subscriptions: Array<{ filter: string; options: SubscriptionOptions }>;
+  inflight: Array<{
+    packetId: number;
+    qos: QoS;
+    retain: boolean;
+    state: 'publish' | 'pubrel';
+    message: StoredMessage;
+  }>;
+  queue: Array<{ qos: QoS; retain: boolean; message: StoredMessage }>;
+  inboundQos2: number[];
+}
+
+/** What survives a restart: retained messages and persistent sessions. */
+export interface BrokerSnapshot {
+  version: 1;
+  savedAt: number;
+  retained: StoredMessage[];
+  sessions: StoredSession[];
+}
+
+/**
+ * Where a broker keeps its durable state. Snapshot-shaped on purpose: the publish path never waits
+ * on storage; the host decides when to save (on shutdown, on a timer, after a change).
+ */
+export interface BrokerStore {
+  load(): Promise<BrokerSnapshot | undefined>;
+  save(snapshot: BrokerSnapshot): Promise<void>;
+}
+
+/** Keeps the last snapshot in memory: state survives a broker restart within one process. */
+export class MemoryStore implements BrokerStore {
+  private snapshot: BrokerSnapshot | undefined;
+
+  async load(): Promise<BrokerSnapshot | undefined> {
+    return this.snapshot && structuredClone(this.snapshot);
+  }
+
+  async save(snapshot: BrokerSnapshot): Promise<void> {
+    this.snapshot = structuredClone(snapshot);
+  }
+}
