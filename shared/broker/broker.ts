@@ -30,7 +30,7 @@ export class Broker implements TransportAcceptor {
   readonly auth: AuthHooks;
   readonly store: BrokerStore | undefined;
   readonly counters: BrokerCounters = createCounters();
-  readonly events = new BrokerEvents();
+  readonly events: BrokerEvents;
   readonly router: Router;
   readonly sessions = new Map<string, Session>();
   readonly connections = new Set<ClientConnection>();
@@ -41,6 +41,9 @@ export class Broker implements TransportAcceptor {
 
   constructor(options: BrokerOptions) {
     this.env = options.env;
+    this.events = new BrokerEvents((name, error) =>
+      this.env.logger.error('event listener failed', { event: name, error: String(error) }),
+    );
     this.limits = { ...defaultLimits, ...options.limits };
     this.auth = options.auth ?? {};
     this.store = options.store;

@@ -20,6 +20,10 @@ export function dispatchPacket(broker: Broker, client: ClientConnection, packet:
     if (packet.cmd === 'connect') return handleConnect(broker, client, packet);
     return protocolViolation(client, `${packet.cmd} before CONNECT`);
   }
+  // [MQTT-2.3.1-1] PUBLISH with QoS > 0, SUBSCRIBE and UNSUBSCRIBE carry a non-zero packet id.
+  if (packet.messageId === 0 && (packet.cmd !== 'publish' || packet.qos > 0)) {
+    return protocolViolation(client, `${packet.cmd} with packet id 0`);
+  }
   switch (packet.cmd) {
     case 'publish':
       return handlePublish(broker, client, packet);

@@ -71,6 +71,9 @@ type Listener<K extends BrokerEventName> = (event: BrokerEventMap[K]) => void;
 export class BrokerEvents {
   private readonly listeners: { [K in BrokerEventName]?: Listener<K>[] } = {};
 
+  /** A listener that throws must not break the broker path that emitted the event. */
+  constructor(private readonly onListenerError: (name: BrokerEventName, error: unknown) => void) {}
+
   on<K extends BrokerEventName>(name: K, listener: Listener<K>): () => void {
     const list = (this.listeners[name] ?? []) as Listener<K>[];
     list.push(listener);
@@ -93,6 +96,12 @@ export class BrokerEvents {
   emit<K extends BrokerEventName>(name: K, event: BrokerEventMap[K]): void {
     const list = this.listeners[name] as Listener<K>[] | undefined;
     if (!list) return;
-    for (const listener of list.slice()) listener(event);
+    for (const listener of list.slice()) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.onListenerError(name, error);
+      }
+    }
   }
 }
