@@ -1,4 +1,4 @@
-import type { Buffer } from 'buffer';
+import { Buffer } from 'buffer';
 import type { QoS } from 'mqtt-packet';
 import type { BrokerEnvironment } from '../env/environment.ts';
 import { BrokerEvents } from '../observe/broker-events.ts';
@@ -69,7 +69,8 @@ export class Broker implements TransportAcceptor {
     const message = createMessage(
       {
         topic: request.topic,
-        payload: request.payload as Buffer,
+        // mqtt-packet encodes Buffers only; callers (admin API, sandbox) hand plain Uint8Arrays.
+        payload: Buffer.from(request.payload.buffer, request.payload.byteOffset, request.payload.byteLength),
         qos: request.qos ?? 0,
         retain: request.retain ?? false,
         properties: request.properties,
@@ -148,9 +149,12 @@ export class Broker implements TransportAcceptor {
     session.disconnectedAt = this.env.clock.now();
     // [MQTT-3.1.2-6] a clean session ends with its connection.
     if (!session.persistent) this.discardSession(session);
-    const will = connection.will;
-    const willPublished = reason.publishWill && will !== undefined;
-    // [MQTT-3.1.2-8] the will is published when the connection ends without DISCONNECT.
+    // [MQTT-3.1.2-8] the will is published when the connection ends without DISCONNECT. It is a
+    // publish by the client, so it needs the permission a PUBLISH on its topic would have.
+    const will = reason.publishWill ? connection.will : undefined;
+    const willPublished =
+      will !== undefined && (this.auth.authorizePublish?.(connection, will.topic) ?? true);
+    if (will && !willPublished) this.router.recordDrop('not-authorized', will.topic, session.clientId);
     if (willPublished) {
       connection.will = undefined;
       const message = createMessage(

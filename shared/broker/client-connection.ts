@@ -28,6 +28,9 @@ export interface CloseReason {
 }
 
 const UNRESPONSIVE_FACTOR = 4;
+/** Closes caused by what the client sent: logged as warnings even after CONNECT, unlike ordinary
+ * ends (takeover, keepalive, shutdown). */
+const BAD_INPUT_REASONS = new Set(['malformed-packet', 'packet-too-large', 'protocol-error']);
 
 /** One network connection: decoding, the state guard's state, keepalive, and coalesced writes. */
 export class ClientConnection implements TransportSink, SessionOwner, ClientIdentity {
@@ -101,12 +104,20 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.stopTimer();
-    this.broker.connectionEnded(
-      this,
-      cause
-        ? { name: 'transport-error', publishWill: true, detail: cause.message }
-        : { name: 'peer-closed', publishWill: true },
-    );
+    const reason: CloseReason = cause
+      ? { name: 'transport-error', publishWill: true, detail: cause.message }
+      : { name: 'peer-closed', publishWill: true };
+    // A packet cut short is bad input like any malformed one.
+    const partial = this.decoder.bufferedBytes;
+    if (partial > 0) {
+      this.broker.env.logger.warn('connection closed mid-packet', {
+        clientId: this.clientId || undefined,
+        remoteAddress: this.remoteAddress,
+        reason: reason.name,
+        detail: `${partial} bytes of a partial packet`,
+      });
+    }
+    this.broker.connectionEnded(this, reason);
   }
 
   /** Ends the connection: sends a v5 DISCONNECT when there is a code, flushes, closes the transport. */
@@ -116,7 +127,8 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
     this.state = 'closed';
     this.stopTimer();
     if (reason.name !== 'client-disconnect') {
-      this.broker.env.logger[wasConnected ? 'info' : 'warn']('closing connection', {
+      const level = wasConnected && !BAD_INPUT_REASONS.has(reason.name) ? 'info' : 'warn';
+      this.broker.env.logger[level]('closing connection', {
         clientId: this.clientId || undefined,
         remoteAddress: this.remoteAddress,
         reason: reason.name,
@@ -138,9 +150,11 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
   /** Queues bytes for the transport; everything written in one tick goes out in one send. */
   write(bytes: Uint8Array): void {
     if (this.state === 'closed') return;
+    this.broker.counters.packetsOut++;
     this.output.push(bytes);
     this.outputBytes += bytes.length;
-    if (this.outputBytes > this.broker.limits.maxOutputBufferBytes * UNRESPONSIVE_FACTOR) {
+    // Unresponsive means the transport stopped taking bytes; a writable one gets them next flush.
+    if (!this.writable && this.outputBytes > this.broker.limits.maxOutputBufferBytes * UNRESPONSIVE_FACTOR) {
       this.close({ name: 'output-buffer-overflow', publishWill: true, code: 0x97 });
       return;
     }
@@ -151,6 +165,7 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
   }
 
   private writeNow(bytes: Uint8Array): void {
+    this.broker.counters.packetsOut++;
     this.output.push(bytes);
     this.outputBytes += bytes.length;
   }
@@ -164,6 +179,9 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
     this.outputBytes = 0;
     this.broker.counters.bytesOut += bytes.length;
     this.writable = this.transport.send(bytes);
+    // QoS 1/2 deliveries that met a full output buffer wait in the session queue: there is room now.
+    if (this.writable && this.state === 'connected' && this.session?.queue.length)
+      this.broker.router.pump(this.session);
   }
 
   /** Keepalive: the client must send something within 1.5 × its keepalive [MQTT-3.1.2-24]. */
@@ -206,6 +224,7 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
     if (error.kind === 'unsupported-protocol-version') {
       // [MQTT-3.1.2-2] answer with "unacceptable protocol version", then close.
       this.send({ cmd: 'connack', returnCode: 1, sessionPresent: false });
+      this.broker.counters.connectionsRejected++;
       this.close({ name: 'unsupported-protocol-version', publishWill: false, detail: error.message });
       return;
     }

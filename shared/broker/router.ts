@@ -35,6 +35,7 @@ export class Router {
   publish(message: Message): number {
     if (message.retain) this.retain(message);
     this.subscriptions.match(message.topic, this.collect);
+    const matchedSessions = this.matched.size;
     let deliveries = 0;
     for (const [session, subscribedQos] of this.matched) {
       // The delivered QoS is the lower of the message's and the subscription's [MQTT-3.8.4-6].
@@ -43,7 +44,8 @@ export class Router {
       if (this.deliver(session, message, qos, false)) deliveries++;
     }
     this.matched.clear();
-    if (deliveries === 0 && this.matchedNone(message))
+    // Deliveries that were dropped (queue full, …) are counted under their own cause.
+    if (matchedSessions === 0 && this.matchedNone(message))
       this.recordDrop('no-subscribers', message.topic, message.origin);
     if (this.events.has('publish')) {
       this.events.emit('publish', {
