@@ -14,6 +14,7 @@ export type DropCause =
 export interface BrokerCounters {
   connectionsOpened: number;
   connectionsClosed: number;
+  /** CONNECTs answered with a refusing CONNACK (bad protocol level, id, credentials, limits). */
   connectionsRejected: number;
   messagesIn: number;
   messagesOut: number;

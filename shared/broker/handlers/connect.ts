@@ -23,12 +23,12 @@ export function handleConnect(broker: Broker, client: ClientConnection, packet: 
     // [MQTT-3.1.3-8] a 3.1.1 client with no id must ask for a clean session; v5 may resume nothing
     // either way, so it gets an assigned id.
     if (!cleanStart && version !== 5)
-      return refuse(client, 'identifier-rejected', 'empty client id with clean session 0');
+      return refuse(broker, client, 'identifier-rejected', 'empty client id with clean session 0');
     clientId = broker.assignClientId();
     client.assignedClientId = clientId;
   } else if (version === 3 && clientId.length > 23) {
     // MQTT 3.1 limits client ids to 23 characters; newer versions leave it to the server.
-    return refuse(client, 'identifier-rejected', 'client id longer than 23 characters for MQTT 3.1');
+    return refuse(broker, client, 'identifier-rejected', 'client id longer than 23 characters for MQTT 3.1');
   }
   client.clientId = clientId;
 
@@ -40,6 +40,7 @@ export function handleConnect(broker: Broker, client: ClientConnection, packet: 
         client.keepaliveSeconds = Math.min(Math.max(client.keepaliveSeconds, keepaliveMin), keepaliveMax);
       else
         return refuse(
+          broker,
           client,
           'unavailable',
           `keepalive ${client.keepaliveSeconds}s outside the allowed range`,
@@ -49,6 +50,9 @@ export function handleConnect(broker: Broker, client: ClientConnection, packet: 
 
   if (packet.will) {
     if (!isValidTopicName(packet.will.topic)) return protocolViolation(client, 'invalid will topic');
+    // [MQTT-3.1.2-14] will QoS 3 is malformed (mqtt-packet passes it through): close without CONNACK
+    // [MQTT-3.1.4-1].
+    if ((packet.will.qos ?? 0) > 2) return protocolViolation(client, 'will QoS 3');
     client.will = {
       topic: packet.will.topic,
       payload: packet.will.payload as Uint8Array,
@@ -58,8 +62,11 @@ export function handleConnect(broker: Broker, client: ClientConnection, packet: 
     };
   }
 
-  if (broker.connectionCount >= broker.limits.maxConnections) {
-    return refuse(client, 'unavailable', 'connection limit reached');
+  // A takeover [MQTT-3.1.4-2] replaces a live connection rather than adding one, so a client whose
+  // old connection is half-open can still get back in when the broker is full.
+  const takesOver = broker.sessions.get(clientId)?.owner !== undefined;
+  if (!takesOver && broker.connectionCount >= broker.limits.maxConnections) {
+    return refuse(broker, client, 'unavailable', 'connection limit reached');
   }
 
   const authenticate = broker.auth.authenticate;
@@ -93,7 +100,7 @@ function finishAuth(
   result: AuthenticateResult,
 ): void {
   if (client.state === 'closed') return;
-  if (!result.ok) return refuse(client, result.reason, 'authentication refused');
+  if (!result.ok) return refuse(broker, client, result.reason, 'authentication refused');
   accept(broker, client, cleanStart, requestedKeepalive);
   const backlog = client.backlog;
   client.backlog = undefined;
@@ -103,7 +110,7 @@ function finishAuth(
 
 function authFailed(broker: Broker, client: ClientConnection, error: unknown): void {
   broker.env.logger.error('authenticate hook failed', { clientId: client.clientId, error: String(error) });
-  if (client.state !== 'closed') refuse(client, 'unavailable', 'authentication hook failed');
+  if (client.state !== 'closed') refuse(broker, client, 'unavailable', 'authentication hook failed');
 }
 
 function accept(
@@ -127,8 +134,9 @@ function accept(
   broker.sessionResumed(client, session, present);
 }
 
-function refuse(client: ClientConnection, refusal: ConnackRefusal, detail: string): void {
+function refuse(broker: Broker, client: ClientConnection, refusal: ConnackRefusal, detail: string): void {
   const codes = connackCodes[refusal];
+  broker.counters.connectionsRejected++;
   // [MQTT-3.2.2-4] a refusing CONNACK has session present 0; [MQTT-3.2.2-5] then the connection closes.
   if (client.protocolVersion === 5)
     client.send({ cmd: 'connack', reasonCode: codes.v5, sessionPresent: false });
