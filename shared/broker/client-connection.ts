@@ -201,7 +201,10 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
 
   private connectTimedOut(): void {
     this.timer = undefined;
-    if (this.state === 'awaiting-connect') this.close({ name: 'connect-timeout', publishWill: false });
+    // The timeout also bounds an authentication hook that never settles.
+    if (this.state === 'awaiting-connect' || this.state === 'authenticating') {
+      this.close({ name: 'connect-timeout', publishWill: false });
+    }
   }
 
   private stopTimer(): void {

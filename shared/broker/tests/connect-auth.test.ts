@@ -184,4 +184,27 @@ describe('CONNECT: authentication hook', () => {
       await good.next('pingresp');
     });
   }
+
+  it('closes a connection whose authentication never settles once the connect timeout passes', async () => {
+    const { broker, env } = createTestBroker({
+      limits: { connectTimeoutMs: 5000 },
+      auth: { authenticate: () => new Promise<AuthenticateResult>(() => {}) },
+    });
+    const client = PacketClient.open(broker);
+    client.send({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 4,
+      clientId: 'stuck',
+      clean: true,
+      keepalive: 0,
+    });
+    await client.settle();
+    env.clock.advance(4999);
+    await client.settle();
+    expect(client.closed).toBe(false);
+    env.clock.advance(1);
+    await client.waitClosed();
+    expect(broker.connections.size).toBe(0);
+  });
 });
