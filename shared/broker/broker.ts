@@ -1,9 +1,11 @@
 import { Buffer } from 'buffer';
 import type { QoS } from 'mqtt-packet';
+import type { EnhancedAuthenticator } from '../auth/enhanced-auth.ts';
 import type { BrokerEnvironment } from '../env/environment.ts';
+import { LongTimer } from '../env/long-timer.ts';
 import { BrokerEvents } from '../observe/broker-events.ts';
 import { type BrokerCounters, type BrokerMetrics, createCounters } from '../observe/broker-metrics.ts';
-import { Session } from '../session/session.ts';
+import { NEVER_EXPIRES, Session } from '../session/session.ts';
 import { restoreSnapshot, takeSnapshot } from '../store/broker-snapshot.ts';
 import type { BrokerStore } from '../store/broker-store.ts';
 import type { Transport, TransportAcceptor, TransportSink } from '../transport/connection.ts';
@@ -29,6 +31,8 @@ export class Broker implements TransportAcceptor {
   readonly limits: BrokerLimits;
   readonly auth: AuthHooks;
   readonly store: BrokerStore | undefined;
+  /** Enhanced authentication methods by name. */
+  readonly enhancedAuth: ReadonlyMap<string, EnhancedAuthenticator>;
   readonly counters: BrokerCounters = createCounters();
   readonly events: BrokerEvents;
   readonly router: Router;
@@ -47,7 +51,10 @@ export class Broker implements TransportAcceptor {
     this.limits = { ...defaultLimits, ...options.limits };
     this.auth = options.auth ?? {};
     this.store = options.store;
-    this.router = new Router(this.limits, this.counters, this.events);
+    this.enhancedAuth = new Map(
+      (options.enhancedAuth ?? []).map((authenticator) => [authenticator.method, authenticator]),
+    );
+    this.router = new Router(this.limits, this.counters, this.events, this.env.clock, () => this.random());
     this.startedAt = this.env.clock.now();
   }
 
@@ -93,7 +100,11 @@ export class Broker implements TransportAcceptor {
    * [MQTT-3.1.4-2] (its will is published, as for any abnormal end). A clean start discards the old
    * session [MQTT-3.1.2-6]; otherwise the old one is resumed [MQTT-3.1.2-4].
    */
-  attachSession(connection: ClientConnection, cleanStart: boolean): { session: Session; present: boolean } {
+  attachSession(
+    connection: ClientConnection,
+    cleanStart: boolean,
+    expiryInterval: number,
+  ): { session: Session; present: boolean } {
     const clientId = connection.clientId;
     let session = this.sessions.get(clientId);
     const previousOwner = session?.owner as ClientConnection | undefined;
@@ -108,8 +119,14 @@ export class Broker implements TransportAcceptor {
     }
     if (session) {
       present = true;
+      session.expiryTimer?.cancel();
+      session.expiryTimer = undefined;
+      // [MQTT-3.1.3-9] reconnecting within the Will Delay Interval cancels the will.
+      session.delayedWill?.timer.cancel();
+      session.delayedWill = undefined;
+      session.expiryInterval = expiryInterval;
     } else {
-      session = new Session(this.newSessionId(), clientId, !cleanStart, this.env.clock.now());
+      session = new Session(this.newSessionId(), clientId, expiryInterval, this.env.clock.now());
       this.sessions.set(clientId, session);
     }
     session.owner = connection;
@@ -146,22 +163,17 @@ export class Broker implements TransportAcceptor {
     if (!session || session.owner !== connection) return;
     this.connectedCount--;
     session.owner = undefined;
-    session.disconnectedAt = this.env.clock.now();
-    // [MQTT-3.1.2-6] a clean session ends with its connection.
-    if (!session.persistent) this.discardSession(session);
-    // [MQTT-3.1.2-8] the will is published when the connection ends without DISCONNECT. It is a
-    // publish by the client, so it needs the permission a PUBLISH on its topic would have.
-    const will = reason.publishWill ? connection.will : undefined;
-    const willPublished =
-      will !== undefined && (this.auth.authorizePublish?.(connection, will.topic) ?? true);
-    if (will && !willPublished) this.router.recordDrop('not-authorized', will.topic, session.clientId);
-    if (willPublished) {
-      connection.will = undefined;
-      const message = createMessage(
-        { ...will, payload: will.payload as Buffer, origin: session.clientId },
-        this.env.clock.now(),
-      );
-      this.router.publish(message);
+    const now = this.env.clock.now();
+    session.disconnectedAt = now;
+    this.router.redistribute(session);
+    const willPublished = this.handleWill(connection, session, reason);
+    if (!session.persistent) {
+      // [MQTT-3.1.2-6] a clean session (expiry 0) ends with its connection.
+      this.discardSession(session);
+    } else if (session.expiryInterval !== NEVER_EXPIRES) {
+      // [MQTT-4.1.0-2] the state goes once the Session Expiry Interval has passed.
+      const deadline = now + session.expiryInterval * 1000;
+      session.expiryTimer = new LongTimer(this.env.clock, deadline, () => this.expireSession(session));
     }
     if (this.events.has('disconnect')) {
       this.events.emit('disconnect', {
@@ -173,12 +185,57 @@ export class Broker implements TransportAcceptor {
     }
   }
 
-  /** Removes a session with its subscriptions and queued messages. */
+  /**
+   * [MQTT-3.1.2-8] the will goes out when the connection ends without a normal DISCONNECT: at once,
+   * or after its Will Delay Interval unless the session is resumed first or ends first. It is a
+   * publish by the client, so it needs the permission a PUBLISH on its topic would have. Returns
+   * whether it was published now.
+   */
+  private handleWill(connection: ClientConnection, session: Session, reason: CloseReason): boolean {
+    const will = reason.publishWill ? connection.will : undefined;
+    connection.will = undefined;
+    if (!will) return false;
+    if (this.auth.authorizePublish && !this.auth.authorizePublish(connection, will.topic)) {
+      this.router.recordDrop('not-authorized', will.topic, session.clientId);
+      return false;
+    }
+    const message = createMessage(
+      { ...will, payload: will.payload as Buffer, origin: session.clientId },
+      this.env.clock.now(),
+    );
+    if (will.delaySeconds === 0 || !session.persistent) {
+      this.router.publish(message);
+      return true;
+    }
+    const deadline = this.env.clock.now() + will.delaySeconds * 1000;
+    const timer = new LongTimer(this.env.clock, deadline, () => {
+      session.delayedWill = undefined;
+      this.router.publish(message);
+    });
+    session.delayedWill = { message, timer };
+    return false;
+  }
+
+  private expireSession(session: Session): void {
+    session.expiryTimer = undefined;
+    if (session.owner === undefined) this.discardSession(session);
+  }
+
+  /** Removes a session with its subscriptions and queued messages. A will still waiting out its
+   * delay is published now, since the session ends first [MQTT-3.1.2-8]. */
   discardSession(session: Session): void {
     if (this.sessions.get(session.clientId) === session) this.sessions.delete(session.clientId);
+    session.expiryTimer?.cancel();
+    session.expiryTimer = undefined;
+    const delayedWill = session.delayedWill;
+    session.delayedWill = undefined;
     this.router.removeAllSubscriptions(session);
     session.queue.length = 0;
     session.inflight.clear();
+    if (delayedWill) {
+      delayedWill.timer.cancel();
+      this.router.publish(delayedWill.message);
+    }
   }
 
   metrics(): BrokerMetrics {
@@ -194,7 +251,7 @@ export class Broker implements TransportAcceptor {
       startedAt: this.startedAt,
       connections: this.connectedCount,
       sessions: this.sessions.size,
-      subscriptions: this.router.subscriptions.size,
+      subscriptions: this.router.subscriptionCount,
       retained: this.router.retained.size,
       inflight,
       queued,
@@ -219,6 +276,12 @@ export class Broker implements TransportAcceptor {
     for (const connection of [...this.connections]) {
       connection.close({ name: 'server-shutting-down', publishWill: false, code: 0x8b });
     }
+  }
+
+  /** A uniform number in [0, 1) from the injected randomness. */
+  random(): number {
+    const bytes = this.env.randomBytes(4);
+    return (((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0) / 0x1_0000_0000;
   }
 
   newSessionId(): string {

@@ -1,4 +1,5 @@
 import type { Packet, QoS } from 'mqtt-packet';
+import type { AuthExchange } from '../auth/enhanced-auth.ts';
 import { type DecodeError, PacketDecoder } from '../codec/packet-decoder.ts';
 import { encodePacket } from '../codec/packet-encoder.ts';
 import type { TimerHandle } from '../env/environment.ts';
@@ -7,7 +8,9 @@ import type { Transport, TransportSink } from '../transport/connection.ts';
 import type { Broker } from './broker.ts';
 import type { ClientIdentity } from './broker-options.ts';
 import { dispatchPacket } from './dispatch-packet.ts';
+import type { PendingConnect } from './handlers/connect-outcome.ts';
 import type { PublishProperties } from './message.ts';
+import type { InboundTopicAliases, OutboundTopicAliases } from './topic-aliases.ts';
 
 export type ConnectionState = 'awaiting-connect' | 'authenticating' | 'connected' | 'closed';
 
@@ -17,6 +20,8 @@ export interface WillMessage {
   qos: QoS;
   retain: boolean;
   properties: PublishProperties | undefined;
+  /** Seconds to wait after the connection ends before publishing (MQTT 5 Will Delay Interval). */
+  delaySeconds: number;
 }
 
 /** Why the broker ends a connection. `code` is the v5 DISCONNECT reason code to send first. */
@@ -47,6 +52,17 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
   will: WillMessage | undefined;
   /** Packets that arrived while an asynchronous authentication was pending, handled after it. */
   backlog: Packet[] | undefined;
+  /** What the client announced in its MQTT 5 CONNECT: the broker never exceeds these. */
+  peerReceiveMaximum = 0xffff;
+  peerMaximumPacketSize = Number.POSITIVE_INFINITY;
+  /** Topic aliases in each direction (MQTT 5); undefined when not in use. */
+  inboundAliases: InboundTopicAliases | undefined;
+  outboundAliases: OutboundTopicAliases | undefined;
+  /** The MQTT 5 enhanced authentication in progress, or the method that authenticated the client. */
+  authMethod: string | undefined;
+  authExchange: AuthExchange | undefined;
+  /** The CONNECT waiting for its enhanced authentication to finish. */
+  pendingConnect: PendingConnect | undefined;
   lastPacketAt: number;
   private readonly decoder: PacketDecoder;
   private output: Uint8Array[] = [];
@@ -84,7 +100,9 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
 
   /** True when another QoS 1/2 message may be put in flight now. */
   canSendInflight(session: Session): boolean {
-    return this.writable && !this.outputFull && session.inflight.size < this.broker.limits.maxInflight;
+    // [MQTT-3.3.4-9] never more unacknowledged QoS 1/2 PUBLISHes than the client's Receive Maximum.
+    const window = Math.min(this.broker.limits.maxInflight, this.peerReceiveMaximum);
+    return this.writable && !this.outputFull && session.inflight.size < window;
   }
 
   received(bytes: Uint8Array): void {
@@ -215,7 +233,8 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
   private handlePacket(packet: Packet): void {
     if (this.state === 'closed') return;
     this.broker.counters.packetsIn++;
-    if (this.state === 'authenticating') {
+    // An AUTH continues an enhanced authentication; anything else waits for its outcome.
+    if (this.state === 'authenticating' && !(packet.cmd === 'auth' && this.authExchange)) {
       this.backlog ??= [];
       this.backlog.push(packet);
       return;

@@ -1,6 +1,7 @@
 import type { Packet } from 'mqtt-packet';
 import type { Broker } from './broker.ts';
 import type { ClientConnection } from './client-connection.ts';
+import { handleAuth } from './handlers/auth.ts';
 import { handleConnect } from './handlers/connect.ts';
 import { handleDisconnect } from './handlers/disconnect.ts';
 import { handlePuback, handlePubcomp, handlePubrec } from './handlers/outbound-acks.ts';
@@ -32,7 +33,7 @@ export function dispatchPacket(broker: Broker, client: ClientConnection, packet:
     case 'pubrec':
       return handlePubrec(broker, client, packet);
     case 'pubrel':
-      return handlePubrel(client, packet);
+      return handlePubrel(broker, client, packet);
     case 'pubcomp':
       return handlePubcomp(broker, client, packet);
     case 'subscribe':
@@ -42,7 +43,9 @@ export function dispatchPacket(broker: Broker, client: ClientConnection, packet:
     case 'pingreq':
       return handlePingreq(client);
     case 'disconnect':
-      return handleDisconnect(client);
+      return handleDisconnect(broker, client, packet);
+    case 'auth':
+      return handleAuth(broker, client, packet);
     case 'connect':
       return protocolViolation(client, 'second CONNECT');
     default:

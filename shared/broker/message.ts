@@ -13,6 +13,8 @@ export interface Message {
   readonly publishedAt: number;
   /** Client id of the publisher; undefined for messages published by the broker itself. */
   readonly origin: string | undefined;
+  /** Epoch ms after which the message is no longer delivered, from its Message Expiry Interval. */
+  readonly expiresAt: number | undefined;
   /** Encoded wire forms, filled lazily by the publish encoder and shared by all deliveries. */
   wire: Map<number, EncodedPublish> | undefined;
 }
@@ -27,5 +29,7 @@ export function createMessage(
   fields: Pick<Message, 'topic' | 'payload' | 'qos' | 'retain' | 'properties' | 'origin'>,
   publishedAt: number,
 ): Message {
-  return { ...fields, publishedAt, wire: undefined };
+  const expiry = fields.properties?.messageExpiryInterval;
+  const expiresAt = expiry === undefined ? undefined : publishedAt + expiry * 1000;
+  return { ...fields, publishedAt, expiresAt, wire: undefined };
 }

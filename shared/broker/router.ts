@@ -1,52 +1,98 @@
 import type { QoS } from 'mqtt-packet';
-import { encodePublish } from '../codec/publish-encoder.ts';
+import { type DeliveryExtras, encodePublish } from '../codec/publish-encoder.ts';
+import type { Clock } from '../env/environment.ts';
 import type { BrokerEvents } from '../observe/broker-events.ts';
 import type { BrokerCounters, DropCause } from '../observe/broker-metrics.ts';
 import type { Session, SubscriptionOptions } from '../session/session.ts';
 import { RetainedIndex } from '../topic/retained-index.ts';
+import { parseSharedFilter } from '../topic/shared-filter.ts';
 import { SubscriptionIndex } from '../topic/subscription-index.ts';
 import type { BrokerLimits } from './broker-options.ts';
 import type { ClientConnection } from './client-connection.ts';
 import type { Message } from './message.ts';
+import { type SharedGroup, SharedGroups } from './shared-groups.ts';
+
+/** What one session gets of one message when several of its subscriptions match. */
+interface MatchedDelivery {
+  qos: QoS;
+  retain: boolean;
+  subscriptionIds: number[] | undefined;
+}
 
 /**
- * Routes messages to sessions and carries out delivery: the subscription index, the retained index,
- * per-session inflight windows and queues. Synchronous and closure-free per delivery.
+ * Routes messages to sessions and carries out delivery: the subscription index, shared groups, the
+ * retained index, per-session inflight windows and queues. Synchronous; no closures per delivery.
  */
 export class Router {
   readonly subscriptions = new SubscriptionIndex<Session, SubscriptionOptions>();
+  readonly shared: SharedGroups;
   readonly retained = new RetainedIndex<Message>();
-  /** Reused per publish: session → highest matching QoS (3.1.1 overlapping subscriptions deliver once
-   * at the highest QoS [MQTT-3.3.5-1]). */
-  private readonly matched = new Map<Session, QoS>();
+  /** Reused per publish: overlapping subscriptions of one session give one delivery at the highest
+   * QoS [MQTT-3.3.5-1], carrying every matching Subscription Identifier [MQTT-3.3.4-3]. */
+  private readonly matched = new Map<Session, MatchedDelivery>();
+  private current: Message | undefined;
   private readonly collect = (session: Session, options: SubscriptionOptions): void => {
-    const previous = this.matched.get(session);
-    if (previous === undefined || options.qos > previous) this.matched.set(session, options.qos);
+    const message = this.current!;
+    // [MQTT-3.8.3-3] No Local: not back to the client that published it.
+    if (options.noLocal && session.clientId === message.origin) return;
+    // [MQTT-3.3.1-12/13] Retain As Published keeps the flag; otherwise forwards carry retain 0.
+    const retain = options.retainAsPublished === true && message.retain;
+    const id = options.subscriptionIdentifier;
+    const entry = this.matched.get(session);
+    if (!entry) {
+      this.matched.set(session, { qos: options.qos, retain, subscriptionIds: id ? [id] : undefined });
+      return;
+    }
+    if (options.qos > entry.qos) entry.qos = options.qos;
+    entry.retain ||= retain;
+    if (id) {
+      entry.subscriptionIds ??= [];
+      entry.subscriptionIds.push(id);
+    }
   };
+  private readonly collectGroup = (group: SharedGroup): void => {
+    this.matchedGroups.push(group);
+  };
+  private readonly matchedGroups: SharedGroup[] = [];
 
   constructor(
     private readonly limits: BrokerLimits,
     private readonly counters: BrokerCounters,
     private readonly events: BrokerEvents,
-  ) {}
+    private readonly clock: Clock,
+    random: () => number,
+  ) {
+    this.shared = new SharedGroups(limits.sharedDispatch, random);
+  }
 
-  /** Stores or clears the retained message, then delivers to every matching session. Returns the
-   * number of sessions it was delivered or queued to. */
+  get subscriptionCount(): number {
+    return this.subscriptions.size + this.shared.size;
+  }
+
+  /** Stores or clears the retained message, then delivers to every matching session and to one
+   * member of every matching shared group. Returns the number of deliveries made or queued. */
   publish(message: Message): number {
     if (message.retain) this.retain(message);
+    this.current = message;
     this.subscriptions.match(message.topic, this.collect);
+    this.current = undefined;
     const matchedSessions = this.matched.size;
     let deliveries = 0;
-    for (const [session, subscribedQos] of this.matched) {
+    for (const [session, match] of this.matched) {
       // The delivered QoS is the lower of the message's and the subscription's [MQTT-3.8.4-6].
-      const qos = Math.min(message.qos, subscribedQos) as QoS;
-      // [MQTT-3.3.1-9] an ordinary forward has retain 0, whatever the publisher set.
-      if (this.deliver(session, message, qos, false)) deliveries++;
+      const qos = Math.min(message.qos, match.qos) as QoS;
+      if (this.deliver(session, message, qos, match.retain, match.subscriptionIds, undefined)) deliveries++;
     }
     this.matched.clear();
-    // Deliveries that were dropped (queue full, …) are counted under their own cause.
-    if (matchedSessions === 0 && this.matchedNone(message))
+    this.shared.match(message.topic, this.collectGroup);
+    const matchedGroups = this.matchedGroups.length;
+    for (const group of this.matchedGroups) if (this.deliverToGroup(group, message, undefined)) deliveries++;
+    this.matchedGroups.length = 0;
+    // Deliveries that were dropped (queue full, …) are counted under their own cause. A retained
+    // message with no subscriber is kept, not dropped.
+    if (matchedSessions === 0 && matchedGroups === 0 && !message.retain) {
       this.recordDrop('no-subscribers', message.topic, message.origin);
+    }
     if (this.events.has('publish')) {
       this.events.emit('publish', {
         clientId: message.origin,
@@ -60,11 +106,6 @@ export class Router {
     return deliveries;
   }
 
-  private matchedNone(message: Message): boolean {
-    // A retained message with no subscriber is kept, not dropped.
-    return !message.retain;
-  }
-
   /** [MQTT-3.3.1-5] keep the last retained message per topic; [MQTT-3.3.1-10] an empty payload
    * removes it and is itself not stored [MQTT-3.3.1-11]. */
   private retain(message: Message): void {
@@ -72,9 +113,13 @@ export class Router {
     else this.retained.set(message.topic, message);
   }
 
-  subscribe(session: Session, filter: string, options: SubscriptionOptions): void {
+  /** Adds or replaces a subscription ([MQTT-3.8.4-3]); returns true when it replaced one. */
+  subscribe(session: Session, filter: string, options: SubscriptionOptions): boolean {
+    const existed = session.subscriptions.has(filter);
     session.subscriptions.set(filter, options);
-    this.subscriptions.add(filter, session, options);
+    const shared = parseSharedFilter(filter);
+    if (shared) this.shared.add(shared.group, shared.filter, session, options);
+    else this.subscriptions.add(filter, session, options);
     if (this.events.has('subscribe')) {
       this.events.emit('subscribe', {
         sessionId: session.id,
@@ -83,11 +128,14 @@ export class Router {
         qos: options.qos,
       });
     }
+    return existed;
   }
 
   unsubscribe(session: Session, filter: string): boolean {
     if (!session.subscriptions.delete(filter)) return false;
-    this.subscriptions.remove(filter, session);
+    const shared = parseSharedFilter(filter);
+    if (shared) this.shared.remove(shared.group, shared.filter, session);
+    else this.subscriptions.remove(filter, session);
     if (this.events.has('unsubscribe')) {
       this.events.emit('unsubscribe', { sessionId: session.id, clientId: session.clientId, filter });
     }
@@ -95,56 +143,101 @@ export class Router {
   }
 
   removeAllSubscriptions(session: Session): void {
-    for (const filter of session.subscriptions.keys()) this.subscriptions.remove(filter, session);
+    for (const filter of [...session.subscriptions.keys()]) {
+      const shared = parseSharedFilter(filter);
+      if (shared) this.shared.remove(shared.group, shared.filter, session);
+      else this.subscriptions.remove(filter, session);
+    }
     session.subscriptions.clear();
   }
 
-  /** Sends the retained messages matching a new subscription, with retain 1 [MQTT-3.3.1-8]. */
-  sendRetained(session: Session, filter: string, subscribedQos: QoS): void {
+  /**
+   * Sends the retained messages matching a new subscription, with retain 1 [MQTT-3.3.1-8], as
+   * Retain Handling asks: 0 always, 1 only for a new subscription, 2 never. Shared subscriptions get
+   * none (MQTT 5 §4.8.2).
+   */
+  sendRetained(session: Session, filter: string, options: SubscriptionOptions, existed: boolean): void {
+    const handling = options.retainHandling ?? 0;
+    if (handling === 2 || (handling === 1 && existed) || parseSharedFilter(filter)) return;
+    const ids = options.subscriptionIdentifier ? [options.subscriptionIdentifier] : undefined;
+    const now = this.clock.now();
+    const expired: string[] = [];
     this.retained.match(filter, (message) => {
-      const qos = (message.qos < subscribedQos ? message.qos : subscribedQos) as QoS;
-      this.deliver(session, message, qos, true);
+      if (message.expiresAt !== undefined && message.expiresAt <= now) {
+        expired.push(message.topic);
+        return;
+      }
+      const qos = Math.min(message.qos, options.qos) as QoS;
+      this.deliver(session, message, qos, true, ids, undefined);
     });
+    for (const topic of expired) this.retained.delete(topic);
   }
 
   /** Delivers now when the connection can take it, else queues (QoS 1/2) or drops (QoS 0).
    * Returns false when the message was dropped. */
-  deliver(session: Session, message: Message, qos: QoS, retainFlag: boolean): boolean {
+  deliver(
+    session: Session,
+    message: Message,
+    qos: QoS,
+    retainFlag: boolean,
+    subscriptionIds: number[] | undefined,
+    group: SharedGroup | undefined,
+  ): boolean {
     const connection = session.owner as ClientConnection | undefined;
     if (qos === 0) {
       if (!connection) return this.recordDrop('offline-qos0', message.topic, session.clientId);
       if (connection.outputFull)
         return this.recordDrop('output-buffer-full', message.topic, session.clientId);
-      connection.write(
-        encodePublish(
-          message,
-          { qos: 0, retain: retainFlag, protocolVersion: connection.protocolVersion },
-          0,
-          false,
-        ),
-      );
-      this.counters.messagesOut++;
-      return true;
+      return this.transmit(connection, message, 0, retainFlag, subscriptionIds, 0, false);
     }
     if (session.queue.length === 0 && connection?.canSendInflight(session)) {
-      this.sendInflight(connection, session, message, qos, retainFlag);
-      return true;
+      return this.sendInflight(connection, session, message, qos, retainFlag, subscriptionIds);
     }
     if (session.queue.length >= this.limits.maxQueuedMessages) {
       return this.recordDrop('queue-full', message.topic, session.clientId);
     }
-    session.queue.push({ message, qos, retain: retainFlag });
+    session.queue.push({ message, qos, retain: retainFlag, subscriptionIds, group });
     return true;
   }
 
-  /** Moves queued messages into flight while the window and the connection allow. */
+  /** One member of a shared group gets the message [MQTT-4.8.2-3: at its granted QoS]. */
+  private deliverToGroup(group: SharedGroup, message: Message, exclude: Session | undefined): boolean {
+    const pick = this.shared.pick(group, exclude);
+    if (!pick) return false;
+    const qos = Math.min(message.qos, pick.options.qos) as QoS;
+    const retain = pick.options.retainAsPublished === true && message.retain;
+    const ids = pick.options.subscriptionIdentifier ? [pick.options.subscriptionIdentifier] : undefined;
+    return this.deliver(pick.session, message, qos, retain, ids, group);
+  }
+
+  /** Moves queued messages into flight while the window and the connection allow; messages whose
+   * expiry passed while queued are dropped [MQTT-3.3.2-5]. */
   pump(session: Session): void {
     const connection = session.owner as ClientConnection | undefined;
     if (!connection) return;
     while (session.queue.length > 0 && connection.canSendInflight(session)) {
       const next = session.queue.shift()!;
-      this.sendInflight(connection, session, next.message, next.qos, next.retain);
+      if (this.isExpired(next.message)) {
+        this.recordDrop('expired', next.message.topic, session.clientId);
+        continue;
+      }
+      this.sendInflight(connection, session, next.message, next.qos, next.retain, next.subscriptionIds);
     }
+  }
+
+  /** A shared-group member went offline: its queued, not yet sent, group messages go to another
+   * member that is online, so the group loses nothing while others can take them. */
+  redistribute(session: Session): void {
+    if (!session.queue.some((entry) => entry.group)) return;
+    const kept = session.queue.filter((entry) => {
+      if (!entry.group) return true;
+      const pick = this.shared.pick(entry.group, session);
+      if (!pick?.session.owner) return true;
+      this.deliverToGroup(entry.group, entry.message, session);
+      return false;
+    });
+    session.queue.length = 0;
+    session.queue.push(...kept);
   }
 
   /** [MQTT-4.4.0-1] on reconnect, unacknowledged PUBLISH packets are re-sent with DUP 1 and PUBREL
@@ -154,9 +247,15 @@ export class Router {
       if (flight.state === 'pubrel') {
         connection.send({ cmd: 'pubrel', messageId: flight.packetId });
       } else {
-        const form = { qos: flight.qos, retain: flight.retain, protocolVersion: connection.protocolVersion };
-        connection.write(encodePublish(flight.message, form, flight.packetId, true));
-        this.counters.messagesOut++;
+        this.transmit(
+          connection,
+          flight.message,
+          flight.qos,
+          flight.retain,
+          flight.subscriptionIds,
+          flight.packetId,
+          true,
+        );
       }
     }
   }
@@ -167,12 +266,65 @@ export class Router {
     message: Message,
     qos: QoS,
     retainFlag: boolean,
-  ): void {
+    subscriptionIds: number[] | undefined,
+  ): boolean {
     const packetId = session.allocatePacketId()!;
-    session.inflight.set(packetId, { packetId, message, qos, retain: retainFlag, state: 'publish' });
+    // A message too large for the client is dropped as if sent [MQTT-3.1.2-25]: no flight.
+    if (!this.transmit(connection, message, qos, retainFlag, subscriptionIds, packetId, false)) return false;
+    session.inflight.set(packetId, {
+      packetId,
+      message,
+      qos,
+      retain: retainFlag,
+      subscriptionIds,
+      state: 'publish',
+    });
+    return true;
+  }
+
+  /** Encodes for this connection and writes; false when the packet exceeds the client's Maximum
+   * Packet Size [MQTT-3.1.2-24]. */
+  private transmit(
+    connection: ClientConnection,
+    message: Message,
+    qos: QoS,
+    retainFlag: boolean,
+    subscriptionIds: number[] | undefined,
+    packetId: number,
+    dup: boolean,
+  ): boolean {
     const form = { qos, retain: retainFlag, protocolVersion: connection.protocolVersion };
-    connection.write(encodePublish(message, form, packetId, false));
+    const extras =
+      connection.protocolVersion === 5
+        ? this.deliveryExtras(connection, message, subscriptionIds)
+        : undefined;
+    const bytes = encodePublish(message, form, packetId, dup, extras);
+    if (bytes.length > connection.peerMaximumPacketSize) {
+      return this.recordDrop('packet-too-large', message.topic, connection.clientId);
+    }
+    if (extras?.topicAlias?.establish)
+      connection.outboundAliases!.established(message.topic, extras.topicAlias.alias);
+    connection.write(bytes);
     this.counters.messagesOut++;
+    return true;
+  }
+
+  private deliveryExtras(
+    connection: ClientConnection,
+    message: Message,
+    subscriptionIds: number[] | undefined,
+  ): DeliveryExtras | undefined {
+    const expiry =
+      message.expiresAt === undefined
+        ? undefined
+        : Math.max(0, Math.ceil((message.expiresAt - this.clock.now()) / 1000));
+    const topicAlias = connection.outboundAliases?.aliasFor(message.topic);
+    if (!subscriptionIds && expiry === undefined && !topicAlias) return undefined;
+    return { subscriptionIds, messageExpiryInterval: expiry, topicAlias };
+  }
+
+  private isExpired(message: Message): boolean {
+    return message.expiresAt !== undefined && message.expiresAt <= this.clock.now();
   }
 
   recordDrop(cause: DropCause, topic: string, clientId: string | undefined): false {

@@ -40,12 +40,16 @@ export class OutboundTopicAliases {
     return this.maximum > 0;
   }
 
+  /** The alias to use for `topic`; a new one takes effect only once `established` is called, after
+   * the packet carrying it was actually sent. */
   aliasFor(topic: string): OutboundAlias | undefined {
     const existing = this.aliases.get(topic);
     if (existing !== undefined) return { alias: existing, establish: false };
     if (this.aliases.size >= this.maximum) return undefined;
-    const alias = this.aliases.size + 1;
+    return { alias: this.aliases.size + 1, establish: true };
+  }
+
+  established(topic: string, alias: number): void {
     this.aliases.set(topic, alias);
-    return { alias, establish: true };
   }
 }

@@ -20,6 +20,11 @@ export class FrameReader {
     public maxPacketSize: number,
   ) {}
 
+  /** Bytes of an incomplete packet held back until the rest arrives. */
+  get bufferedBytes(): number {
+    return this.pending?.length ?? 0;
+  }
+
   push(chunk: Uint8Array): void {
     if (this.failed) return;
     let buffer = chunk;

@@ -54,6 +54,11 @@ export class PacketDecoder {
     if (!this.failed) this.frames.push(bytes);
   }
 
+  /** Bytes of an incomplete packet: non-zero when a connection ends mid-packet. */
+  get bufferedBytes(): number {
+    return this.frames.bufferedBytes;
+  }
+
   private decodeFrame(frame: Uint8Array): void {
     if (this.failed) return;
     if (frame[0]! >> 4 === CONNECT_TYPE) {

@@ -1,6 +1,6 @@
 import type { QoS } from 'mqtt-packet';
 import mqttPacket from 'mqtt-packet';
-import type { EncodedPublish, Message } from '../broker/message.ts';
+import type { EncodedPublish, Message, PublishProperties } from '../broker/message.ts';
 
 export interface DeliveryForm {
   qos: QoS;
@@ -8,17 +8,28 @@ export interface DeliveryForm {
   protocolVersion: number;
 }
 
+/** What makes one MQTT 5 delivery's properties its own. */
+export interface DeliveryExtras {
+  subscriptionIds: number[] | undefined;
+  /** Seconds left of the Message Expiry Interval [MQTT-3.3.2-6]. */
+  messageExpiryInterval: number | undefined;
+  topicAlias: { alias: number; establish: boolean } | undefined;
+}
+
 /**
  * Encodes a PUBLISH once per distinct wire form (QoS, retain flag, protocol version) and shares the
  * bytes among every subscriber that gets that form. Only the packet id and DUP flag differ per
- * delivery: those are patched into a copy.
+ * delivery: those are patched into a copy. A v5 delivery with its own properties (subscription
+ * identifiers, remaining expiry, topic alias) is encoded on its own.
  */
 export function encodePublish(
   message: Message,
   form: DeliveryForm,
   packetId: number,
   dup: boolean,
+  extras?: DeliveryExtras,
 ): Uint8Array {
+  if (extras && form.protocolVersion === 5) return encodeWithExtras(message, form, packetId, dup, extras);
   const encoded = encodedForm(message, form);
   if (form.qos === 0) return encoded.bytes;
   const bytes = encoded.bytes.slice();
@@ -51,6 +62,36 @@ function encodedForm(message: Message, form: DeliveryForm): EncodedPublish {
     message.wire.set(key, encoded);
   }
   return encoded;
+}
+
+function encodeWithExtras(
+  message: Message,
+  form: DeliveryForm,
+  packetId: number,
+  dup: boolean,
+  extras: DeliveryExtras,
+): Uint8Array {
+  const properties: PublishProperties = { ...message.properties };
+  if (extras.subscriptionIds) {
+    properties.subscriptionIdentifier =
+      extras.subscriptionIds.length === 1 ? extras.subscriptionIds[0]! : extras.subscriptionIds;
+  }
+  if (extras.messageExpiryInterval !== undefined)
+    properties.messageExpiryInterval = extras.messageExpiryInterval;
+  if (extras.topicAlias) properties.topicAlias = extras.topicAlias.alias;
+  return mqttPacket.generate(
+    {
+      cmd: 'publish',
+      topic: extras.topicAlias && !extras.topicAlias.establish ? '' : message.topic,
+      payload: message.payload,
+      qos: form.qos,
+      retain: form.retain,
+      dup,
+      messageId: form.qos > 0 ? packetId : undefined,
+      properties,
+    },
+    { protocolVersion: 5 },
+  );
 }
 
 function packetIdOffset(bytes: Uint8Array): number {

@@ -9,7 +9,11 @@ export type DropCause =
   /** No subscriber matched the topic. */
   | 'no-subscribers'
   /** The publisher was not authorised to publish on the topic. */
-  | 'not-authorized';
+  | 'not-authorized'
+  /** The Message Expiry Interval ran out while the message waited [MQTT-3.3.2-5]. */
+  | 'expired'
+  /** Larger than the receiving client's Maximum Packet Size [MQTT-3.1.2-25]. */
+  | 'packet-too-large';
 
 export interface BrokerCounters {
   connectionsOpened: number;
@@ -55,6 +59,8 @@ export function createCounters(): BrokerCounters {
       'offline-qos0': 0,
       'no-subscribers': 0,
       'not-authorized': 0,
+      expired: 0,
+      'packet-too-large': 0,
     },
   };
 }

@@ -1,9 +1,22 @@
 import type { QoS } from 'mqtt-packet';
 import type { Message } from '../broker/message.ts';
+import type { SharedGroup } from '../broker/shared-groups.ts';
+import type { LongTimer } from '../env/long-timer.ts';
 
+/** MQTT 5 subscription options (§3.8.3.1); 3.1.1 subscriptions use only `qos`. */
 export interface SubscriptionOptions {
   qos: QoS;
+  /** [MQTT-3.8.3-3] do not deliver the client's own publications back to it. */
+  noLocal?: boolean;
+  /** [MQTT-3.3.1-12/13] keep the publisher's retain flag on forwarded messages. */
+  retainAsPublished?: boolean;
+  /** 0: send retained messages on subscribe; 1: only for a new subscription; 2: never. */
+  retainHandling?: 0 | 1 | 2;
+  subscriptionIdentifier?: number;
 }
+
+/** A session whose expiry interval is this never expires (MQTT 5 §3.1.2.11.2). */
+export const NEVER_EXPIRES = 0xffffffff;
 
 /** An outbound QoS 1/2 message the client has not finished acknowledging. */
 export interface OutboundFlight {
@@ -11,6 +24,7 @@ export interface OutboundFlight {
   readonly message: Message;
   readonly qos: QoS;
   readonly retain: boolean;
+  readonly subscriptionIds: number[] | undefined;
   /** "publish": waiting for PUBACK/PUBREC; "pubrel": PUBREL sent, waiting for PUBCOMP. */
   state: 'publish' | 'pubrel';
 }
@@ -20,6 +34,9 @@ export interface QueuedDelivery {
   readonly qos: QoS;
   /** Retain flag on the wire: 1 only for retained messages sent because of a new subscription. */
   readonly retain: boolean;
+  readonly subscriptionIds: number[] | undefined;
+  /** Set when the message came through a shared subscription: it may move to another member. */
+  readonly group: SharedGroup | undefined;
 }
 
 /** Something that can carry a session's deliveries: the live connection, when there is one. */
@@ -44,14 +61,28 @@ export class Session {
   owner: SessionOwner | undefined;
   /** When the last connection ended; undefined while connected. */
   disconnectedAt: number | undefined;
+  /** Seconds the session outlives its connection: 0 ends it with the connection, NEVER_EXPIRES keeps
+   * it. 3.1.1 maps clean session 1 to 0 and 0 to NEVER_EXPIRES. */
+  expiryInterval: number;
+  /** Runs out the session expiry interval while offline. */
+  expiryTimer: LongTimer | undefined;
+  /** A will waiting out its Will Delay Interval (MQTT 5 §3.1.3.2.2). */
+  delayedWill: { message: Message; timer: LongTimer } | undefined;
   private lastPacketId = 0;
 
   constructor(
     readonly id: string,
     readonly clientId: string,
-    readonly persistent: boolean,
+    expiryInterval: number,
     readonly createdAt: number,
-  ) {}
+  ) {
+    this.expiryInterval = expiryInterval;
+  }
+
+  /** True when the session outlives its connection. */
+  get persistent(): boolean {
+    return this.expiryInterval > 0;
+  }
 
   /** A packet id not used by any message in flight [MQTT-2.3.1-2]; undefined when all are. */
   allocatePacketId(): number | undefined {

@@ -13,6 +13,7 @@ export function takeSnapshot(broker: Broker): BrokerSnapshot {
     sessions.push({
       clientId: session.clientId,
       createdAt: session.createdAt,
+      expiryInterval: session.expiryInterval,
       disconnectedAt: session.disconnectedAt ?? broker.env.clock.now(),
       subscriptions: [...session.subscriptions].map(([filter, options]) => ({
         filter,
@@ -22,12 +23,14 @@ export function takeSnapshot(broker: Broker): BrokerSnapshot {
         packetId: flight.packetId,
         qos: flight.qos,
         retain: flight.retain,
+        subscriptionIds: flight.subscriptionIds,
         state: flight.state,
         message: storeMessage(flight.message),
       })),
       queue: session.queue.map((entry) => ({
         qos: entry.qos,
         retain: entry.retain,
+        subscriptionIds: entry.subscriptionIds,
         message: storeMessage(entry.message),
       })),
       inboundQos2: [...session.inboundQos2],
@@ -40,13 +43,30 @@ export function takeSnapshot(broker: Broker): BrokerSnapshot {
 export function restoreSnapshot(broker: Broker, snapshot: BrokerSnapshot): void {
   for (const stored of snapshot.retained) broker.router.retained.set(stored.topic, loadMessage(stored));
   for (const stored of snapshot.sessions) {
-    const session = new Session(broker.newSessionId(), stored.clientId, true, stored.createdAt);
+    const session = new Session(
+      broker.newSessionId(),
+      stored.clientId,
+      stored.expiryInterval,
+      stored.createdAt,
+    );
     session.disconnectedAt = stored.disconnectedAt;
     for (const { filter, options } of stored.subscriptions) broker.router.subscribe(session, filter, options);
     for (const flight of stored.inflight) {
-      session.inflight.set(flight.packetId, { ...flight, message: loadMessage(flight.message) });
+      session.inflight.set(flight.packetId, {
+        ...flight,
+        subscriptionIds: flight.subscriptionIds,
+        message: loadMessage(flight.message),
+      });
     }
-    for (const entry of stored.queue) session.queue.push({ ...entry, message: loadMessage(entry.message) });
+    // Queued shared-group messages come back as the member's own: groups are rebuilt by subscribing.
+    for (const entry of stored.queue) {
+      session.queue.push({
+        ...entry,
+        subscriptionIds: entry.subscriptionIds,
+        group: undefined,
+        message: loadMessage(entry.message),
+      });
+    }
     for (const packetId of stored.inboundQos2) session.inboundQos2.add(packetId);
     broker.sessions.set(session.clientId, session);
   }

@@ -19,10 +19,11 @@ function sampleSnapshot(): BrokerSnapshot {
       {
         clientId: 'c1',
         createdAt: 500,
+        expiryInterval: 3600,
         disconnectedAt: 1500,
         subscriptions: [{ filter: 'a/#', options: { qos: 1 } }],
-        inflight: [{ packetId: 3, qos: 1, retain: false, state: 'publish', message }],
-        queue: [{ qos: 1, retain: false, message }],
+        inflight: [{ packetId: 3, qos: 1, retain: false, subscriptionIds: [7], state: 'publish', message }],
+        queue: [{ qos: 1, retain: false, subscriptionIds: undefined, message }],
         inboundQos2: [9],
       },
     ],

@@ -16,16 +16,19 @@ export interface StoredMessage {
 export interface StoredSession {
   clientId: string;
   createdAt: number;
+  /** Seconds (NEVER_EXPIRES = 0xFFFFFFFF). */
+  expiryInterval: number;
   disconnectedAt: number | undefined;
   subscriptions: Array<{ filter: string; options: SubscriptionOptions }>;
   inflight: Array<{
     packetId: number;
     qos: QoS;
     retain: boolean;
+    subscriptionIds: number[] | undefined;
     state: 'publish' | 'pubrel';
     message: StoredMessage;
   }>;
-  queue: Array<{ qos: QoS; retain: boolean; message: StoredMessage }>;
+  queue: Array<{ qos: QoS; retain: boolean; subscriptionIds: number[] | undefined; message: StoredMessage }>;
   inboundQos2: number[];
 }
 

@@ -1,14 +1,18 @@
 import type { IConnectPacket } from 'mqtt-packet';
+import { NEVER_EXPIRES } from '../../session/session.ts';
 import { isValidTopicName } from '../../topic/topic-validate.ts';
 import type { Broker } from '../broker.ts';
 import type { AuthenticateResult } from '../broker-options.ts';
 import type { ClientConnection } from '../client-connection.ts';
-import { dispatchPacket, protocolViolation } from '../dispatch-packet.ts';
-import { type ConnackRefusal, connackCodes } from './connack-codes.ts';
+import { protocolViolation } from '../dispatch-packet.ts';
+import { isWellFormedPayload } from '../payload-format.ts';
+import { InboundTopicAliases, OutboundTopicAliases } from '../topic-aliases.ts';
+import { startEnhancedAuth } from './auth.ts';
+import { acceptConnect, type PendingConnect, refuseConnect } from './connect-outcome.ts';
 
 /**
- * CONNECT: validate → authenticate (possibly async) → take over any live connection with the same
- * client id → attach or create the session → CONNACK → resume what the session had in flight.
+ * CONNECT: validate → authenticate (possibly async, possibly several AUTH round trips) → take over
+ * any live connection with the same client id → attach or create the session → CONNACK → resume.
  */
 export function handleConnect(broker: Broker, client: ClientConnection, packet: IConnectPacket): void {
   const version = packet.protocolVersion ?? 4;
@@ -17,77 +21,165 @@ export function handleConnect(broker: Broker, client: ClientConnection, packet: 
   client.keepaliveSeconds = requestedKeepalive;
   client.username = packet.username;
   const cleanStart = packet.clean !== false;
-  let clientId = packet.clientId;
+  const limits = broker.limits;
 
+  if (version === 5 && !readClientLimits(broker, client, packet)) return;
+
+  let clientId = packet.clientId;
   if (clientId.length === 0) {
-    // [MQTT-3.1.3-8] a 3.1.1 client with no id must ask for a clean session; v5 may resume nothing
-    // either way, so it gets an assigned id.
-    if (!cleanStart && version !== 5)
-      return refuse(broker, client, 'identifier-rejected', 'empty client id with clean session 0');
+    // [MQTT-3.1.3-8] a 3.1.1 client with no id must ask for a clean session; a v5 client gets an
+    // assigned id either way [MQTT-3.1.3-6/7].
+    if (!cleanStart && version !== 5) {
+      return refuseConnect(broker, client, 'identifier-rejected', 'empty client id with clean session 0');
+    }
     clientId = broker.assignClientId();
     client.assignedClientId = clientId;
   } else if (version === 3 && clientId.length > 23) {
     // MQTT 3.1 limits client ids to 23 characters; newer versions leave it to the server.
-    return refuse(broker, client, 'identifier-rejected', 'client id longer than 23 characters for MQTT 3.1');
+    return refuseConnect(
+      broker,
+      client,
+      'identifier-rejected',
+      'client id longer than 23 characters for MQTT 3.1',
+    );
   }
   client.clientId = clientId;
 
-  const { keepaliveMin, keepaliveMax } = broker.limits;
-  if (client.keepaliveSeconds !== 0 || keepaliveMin > 0) {
-    if (client.keepaliveSeconds < keepaliveMin || client.keepaliveSeconds > keepaliveMax) {
-      // v5 lets the server impose its own keepalive (Server Keep Alive in CONNACK) instead of refusing.
-      if (version === 5)
-        client.keepaliveSeconds = Math.min(Math.max(client.keepaliveSeconds, keepaliveMin), keepaliveMax);
-      else
-        return refuse(
-          broker,
-          client,
-          'unavailable',
-          `keepalive ${client.keepaliveSeconds}s outside the allowed range`,
-        );
+  const { keepaliveMin, keepaliveMax } = limits;
+  if (
+    (client.keepaliveSeconds !== 0 || keepaliveMin > 0) &&
+    (client.keepaliveSeconds < keepaliveMin || client.keepaliveSeconds > keepaliveMax)
+  ) {
+    // v5 lets the server impose its own keepalive (Server Keep Alive in CONNACK) instead of refusing.
+    if (version !== 5) {
+      return refuseConnect(
+        broker,
+        client,
+        'unavailable',
+        `keepalive ${client.keepaliveSeconds}s outside the allowed range`,
+      );
     }
+    client.keepaliveSeconds = Math.min(Math.max(client.keepaliveSeconds, keepaliveMin), keepaliveMax);
   }
 
-  if (packet.will) {
-    if (!isValidTopicName(packet.will.topic)) return protocolViolation(client, 'invalid will topic');
-    // [MQTT-3.1.2-14] will QoS 3 is malformed (mqtt-packet passes it through): close without CONNACK
-    // [MQTT-3.1.4-1].
-    if ((packet.will.qos ?? 0) > 2) return protocolViolation(client, 'will QoS 3');
-    client.will = {
-      topic: packet.will.topic,
-      payload: packet.will.payload as Uint8Array,
-      qos: packet.will.qos ?? 0,
-      retain: packet.will.retain ?? false,
-      properties: packet.will.properties,
-    };
+  if (packet.will && !readWill(broker, client, packet.will)) return;
+
+  if (limits.serverReference) {
+    const { reference, permanent } = limits.serverReference;
+    return refuseConnect(broker, client, permanent ? 'server-moved' : 'use-another-server', 'redirected', {
+      serverReference: reference,
+    });
   }
 
   // A takeover [MQTT-3.1.4-2] replaces a live connection rather than adding one, so a client whose
   // old connection is half-open can still get back in when the broker is full.
   const takesOver = broker.sessions.get(clientId)?.owner !== undefined;
-  if (!takesOver && broker.connectionCount >= broker.limits.maxConnections) {
-    return refuse(broker, client, 'unavailable', 'connection limit reached');
+  if (!takesOver && broker.connectionCount >= limits.maxConnections) {
+    return refuseConnect(broker, client, 'unavailable', 'connection limit reached');
   }
 
-  const authenticate = broker.auth.authenticate;
-  if (!authenticate) return accept(broker, client, cleanStart, requestedKeepalive);
-  const request = {
-    clientId,
-    username: packet.username,
-    password: packet.password,
-    remoteAddress: client.remoteAddress,
-    protocolVersion: version,
+  const requestedExpiry =
+    version === 5 ? (packet.properties?.sessionExpiryInterval ?? 0) : cleanStart ? 0 : NEVER_EXPIRES;
+  const pending: PendingConnect = {
+    cleanStart,
+    requestedKeepalive,
+    requestedExpiry,
+    expiryInterval: Math.min(requestedExpiry, limits.maxSessionExpiry),
+    requestResponseInformation: packet.properties?.requestResponseInformation === true,
   };
+
+  const method = version === 5 ? packet.properties?.authenticationMethod : undefined;
+  if (method !== undefined) {
+    return startEnhancedAuth(broker, client, pending, method, packet.properties?.authenticationData);
+  }
+  authenticate(broker, client, packet, pending);
+}
+
+/** Reads what a v5 client allows the broker to send it; false when the CONNECT was refused. */
+function readClientLimits(broker: Broker, client: ClientConnection, packet: IConnectPacket): boolean {
+  const properties = packet.properties ?? {};
+  // Receive Maximum and Maximum Packet Size of 0 are protocol errors (MQTT 5 §3.1.2.11).
+  if (properties.receiveMaximum === 0 || properties.maximumPacketSize === 0) {
+    refuseConnect(broker, client, 'protocol-error', 'Receive Maximum or Maximum Packet Size of 0');
+    return false;
+  }
+  client.peerReceiveMaximum = properties.receiveMaximum ?? 0xffff;
+  client.peerMaximumPacketSize = properties.maximumPacketSize ?? Number.POSITIVE_INFINITY;
+  // [MQTT-3.1.2-27] no aliases towards a client that allows none.
+  if (properties.topicAliasMaximum)
+    client.outboundAliases = new OutboundTopicAliases(properties.topicAliasMaximum);
+  if (broker.limits.topicAliasMaximum > 0) {
+    client.inboundAliases = new InboundTopicAliases(broker.limits.topicAliasMaximum);
+  }
+  return true;
+}
+
+/** [MQTT-3.1.2-7] the will is stored with the session; false when the CONNECT was refused. */
+function readWill(
+  broker: Broker,
+  client: ClientConnection,
+  will: NonNullable<IConnectPacket['will']>,
+): boolean {
+  if (!isValidTopicName(will.topic)) {
+    protocolViolation(client, 'invalid will topic');
+    return false;
+  }
+  const qos = will.qos ?? 0;
+  // [MQTT-3.1.2-14] will QoS 3 is malformed (mqtt-packet passes it through): close without CONNACK.
+  if (qos > 2) {
+    protocolViolation(client, 'will QoS 3');
+    return false;
+  }
+  // [MQTT-3.2.2-12/13] a will the broker cannot honour is refused.
+  if (qos > broker.limits.maxQos) {
+    refuseConnect(broker, client, 'qos-not-supported', `will QoS ${qos} above the maximum`);
+    return false;
+  }
+  if (will.retain && !broker.limits.retainAvailable) {
+    refuseConnect(broker, client, 'retain-not-supported', 'retained will without retain support');
+    return false;
+  }
+  const { willDelayInterval, ...properties } = will.properties ?? {};
+  if (properties.payloadFormatIndicator && !isWellFormedPayload(will.payload as Uint8Array)) {
+    refuseConnect(broker, client, 'payload-format-invalid', 'will payload is not UTF-8');
+    return false;
+  }
+  client.will = {
+    topic: will.topic,
+    payload: will.payload as Uint8Array,
+    qos,
+    retain: will.retain ?? false,
+    properties: client.protocolVersion === 5 ? properties : undefined,
+    delaySeconds: willDelayInterval ?? 0,
+  };
+  return true;
+}
+
+/** The plain authentication hook (username and password). */
+function authenticate(
+  broker: Broker,
+  client: ClientConnection,
+  packet: IConnectPacket,
+  pending: PendingConnect,
+): void {
+  const hook = broker.auth.authenticate;
+  if (!hook) return acceptConnect(broker, client, pending);
   let result: AuthenticateResult | Promise<AuthenticateResult>;
   try {
-    result = authenticate(request);
+    result = hook({
+      clientId: client.clientId,
+      username: packet.username,
+      password: packet.password,
+      remoteAddress: client.remoteAddress,
+      protocolVersion: client.protocolVersion,
+    });
   } catch (error) {
     return authFailed(broker, client, error);
   }
-  if (!(result instanceof Promise)) return finishAuth(broker, client, cleanStart, requestedKeepalive, result);
+  if (!(result instanceof Promise)) return finishAuth(broker, client, pending, result);
   client.state = 'authenticating';
   result.then(
-    (outcome) => finishAuth(broker, client, cleanStart, requestedKeepalive, outcome),
+    (outcome) => finishAuth(broker, client, pending, outcome),
     (error: unknown) => authFailed(broker, client, error),
   );
 }
@@ -95,51 +187,22 @@ export function handleConnect(broker: Broker, client: ClientConnection, packet: 
 function finishAuth(
   broker: Broker,
   client: ClientConnection,
-  cleanStart: boolean,
-  requestedKeepalive: number,
+  pending: PendingConnect,
   result: AuthenticateResult,
 ): void {
   if (client.state === 'closed') return;
-  if (!result.ok) return refuse(broker, client, result.reason, 'authentication refused');
-  accept(broker, client, cleanStart, requestedKeepalive);
-  const backlog = client.backlog;
-  client.backlog = undefined;
-  if (backlog)
-    for (const packet of backlog) if (client.state === 'connected') dispatchPacket(broker, client, packet);
-}
-
-function authFailed(broker: Broker, client: ClientConnection, error: unknown): void {
-  broker.env.logger.error('authenticate hook failed', { clientId: client.clientId, error: String(error) });
-  if (client.state !== 'closed') refuse(broker, client, 'unavailable', 'authentication hook failed');
-}
-
-function accept(
-  broker: Broker,
-  client: ClientConnection,
-  cleanStart: boolean,
-  requestedKeepalive: number,
-): void {
-  const { session, present } = broker.attachSession(client, cleanStart);
-  client.state = 'connected';
-  client.startKeepalive();
-  // [MQTT-3.2.2-1..3] session present is 0 for a clean session, else whether state was kept.
-  if (client.protocolVersion === 5) {
-    const properties: Record<string, unknown> = {};
-    if (client.assignedClientId) properties.assignedClientIdentifier = client.assignedClientId;
-    if (client.keepaliveSeconds !== requestedKeepalive) properties.serverKeepAlive = client.keepaliveSeconds;
-    client.send({ cmd: 'connack', reasonCode: 0, sessionPresent: present, properties });
-  } else {
-    client.send({ cmd: 'connack', returnCode: 0, sessionPresent: present });
+  if (result.ok) return acceptConnect(broker, client, pending);
+  if (result.reason === 'use-another-server') {
+    const refusal = result.permanent ? 'server-moved' : 'use-another-server';
+    return refuseConnect(broker, client, refusal, 'redirected', { serverReference: result.serverReference });
   }
-  broker.sessionResumed(client, session, present);
+  refuseConnect(broker, client, result.reason, 'authentication refused');
 }
 
-function refuse(broker: Broker, client: ClientConnection, refusal: ConnackRefusal, detail: string): void {
-  const codes = connackCodes[refusal];
-  broker.counters.connectionsRejected++;
-  // [MQTT-3.2.2-4] a refusing CONNACK has session present 0; [MQTT-3.2.2-5] then the connection closes.
-  if (client.protocolVersion === 5)
-    client.send({ cmd: 'connack', reasonCode: codes.v5, sessionPresent: false });
-  else client.send({ cmd: 'connack', returnCode: codes.v3, sessionPresent: false });
-  client.close({ name: `connect-refused:${refusal}`, publishWill: false, detail });
+export function authFailed(broker: Broker, client: ClientConnection, error: unknown): void {
+  broker.env.logger.error('authenticate hook failed', {
+    clientId: client.clientId,
+    error: String(error),
+  });
+  if (client.state !== 'closed') refuseConnect(broker, client, 'unavailable', 'authentication hook failed');
 }

@@ -1,7 +1,23 @@
+import type { IDisconnectPacket } from 'mqtt-packet';
+import { ReasonCode } from '../../codec/reason-codes.ts';
+import type { Broker } from '../broker.ts';
 import type { ClientConnection } from '../client-connection.ts';
+import { protocolViolation } from '../dispatch-packet.ts';
 
-/** A clean DISCONNECT discards the will [MQTT-3.14.4-3] and ends the connection. */
-export function handleDisconnect(client: ClientConnection): void {
-  client.will = undefined;
-  client.close({ name: 'client-disconnect', publishWill: false });
+/**
+ * A DISCONNECT discards the will [MQTT-3.14.4-3], except a v5 "disconnect with will message" (0x04).
+ * A v5 client may change its session expiry here, but not from 0 to non-zero (§3.14.2.2.2).
+ */
+export function handleDisconnect(broker: Broker, client: ClientConnection, packet: IDisconnectPacket): void {
+  const expiry = packet.properties?.sessionExpiryInterval;
+  const session = client.session!;
+  if (expiry !== undefined) {
+    if (session.expiryInterval === 0 && expiry > 0) {
+      return protocolViolation(client, 'DISCONNECT sets a session expiry after CONNECT set none');
+    }
+    session.expiryInterval = Math.min(expiry, broker.limits.maxSessionExpiry);
+  }
+  const withWill = client.protocolVersion === 5 && packet.reasonCode === ReasonCode.disconnectWithWill;
+  if (!withWill) client.will = undefined;
+  client.close({ name: 'client-disconnect', publishWill: withWill });
 }

@@ -159,6 +159,8 @@ describe('metrics', () => {
       'offline-qos0': 1,
       'no-subscribers': 1,
       'not-authorized': 1,
+      expired: 0,
+      'packet-too-large': 0,
     });
   });
 
