@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { cloneConfig, type LogLevel, logLevels, type ServerConfig } from './config/config-schema.ts';
+import { parseDashboardUrl } from './config/listen-url.ts';
 import { ConfigError, loadConfig, parseListenUrl } from './config/load-config.ts';
 import { createLogger } from './logging/create-logger.ts';
 import { startServer } from './start-server.ts';
 
-const usage = `Usage: iothub [--config iothub.toml] [--listen URL]... [--log-level LEVEL]
+const usage = `Usage: iothub [--config iothub.toml] [--listen URL]... [--dashboard URL|off] [--log-level LEVEL]
 
   -c, --config FILE     TOML configuration (defaults are built in)
   -l, --listen URL      listen on URL instead of the configured listeners, e.g. tcp://0.0.0.0:1883
+      --dashboard URL   serve the dashboard on URL (e.g. http://127.0.0.1:8080), or "off"
       --log-level LEVEL debug | info | warn | error | silent
   -h, --help            this text`;
 
@@ -29,6 +31,10 @@ async function main(): Promise<number> {
   try {
     config = cloneConfig(await loadConfig(args.values.config));
     if (args.values.listen) config.listen = args.values.listen.map(parseListenUrl);
+    const dashboard = args.values.dashboard;
+    if (dashboard === 'off') config.dashboard.enabled = false;
+    else if (dashboard !== undefined)
+      config.dashboard = { ...config.dashboard, enabled: true, listen: parseDashboardUrl(dashboard) };
     const level = args.values['log-level'];
     if (level) config.log.level = checkLogLevel(level);
   } catch (error) {
@@ -42,6 +48,7 @@ async function main(): Promise<number> {
     return fail(`iothub: cannot listen: ${describeListenError(error)}`);
   }
   for (const listener of server.listeners) process.stdout.write(`iothub listening on ${listener.url}\n`);
+  if (server.dashboard) process.stdout.write(`iothub dashboard at ${server.dashboard.url}\n`);
 
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string): void => {
@@ -58,6 +65,7 @@ function parseCliArgs() {
     options: {
       config: { type: 'string', short: 'c' },
       listen: { type: 'string', short: 'l', multiple: true },
+      dashboard: { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -1,3 +1,12 @@
+export { AdminInputError } from './admin/admin-input.ts';
+export type * from './admin/broker-link.ts';
+export { adminRoutes } from './admin/broker-link.ts';
+export {
+  createLocalBrokerLink,
+  type LocalBrokerLink,
+  type LocalBrokerLinkOptions,
+} from './admin/local-broker-link.ts';
+export type { LoadAverages } from './admin/rate-meter.ts';
 export { Broker, createBroker, type PublishRequest } from './broker/broker.ts';
 export {
   type AuthenticateResult,

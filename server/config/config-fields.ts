@@ -1,11 +1,22 @@
 import {
+  type DashboardConfig,
   type LimitsConfig,
   type LogConfig,
   logFormats,
   logLevels,
   mqttMaxPacketSize,
 } from './config-schema.ts';
-import { intInRange, nonNegativeInt, oneOf, positiveInt, type ValueCheck } from './value-checks.ts';
+import { parseDashboardUrl } from './listen-url.ts';
+import {
+  boolean,
+  describeValue,
+  intInRange,
+  nonNegativeInt,
+  oneOf,
+  positiveInt,
+  stringOfLength,
+  type ValueCheck,
+} from './value-checks.ts';
 
 /** How one snake_case TOML key lands in its camelCase field. */
 export interface FieldRule<S> {
@@ -41,4 +52,18 @@ export const limitsRules: SectionRules<LimitsConfig> = {
 export const logRules: SectionRules<LogConfig> = {
   level: field('level', oneOf(logLevels)),
   format: field('format', oneOf(logFormats)),
+};
+
+/** Long enough that guessing it over the network is hopeless (`openssl rand -hex 16` gives 32). */
+export const minAdminTokenLength = 16;
+
+export const dashboardRules: SectionRules<DashboardConfig> = {
+  enabled: field('enabled', boolean),
+  listen: field('listen', (value) => {
+    if (typeof value !== 'string') throw new Error(`expected a URL string, got ${describeValue(value)}`);
+    return parseDashboardUrl(value);
+  }),
+  admin_token: field('adminToken', stringOfLength(minAdminTokenLength)),
+  // A day at most: $SYS figures older than that are of no use.
+  sys_interval: field('sysInterval', intInRange(0, 86_400)),
 };

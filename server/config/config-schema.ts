@@ -1,4 +1,4 @@
-import { parseListenUrl } from './listen-url.ts';
+import { parseDashboardUrl, parseListenUrl } from './listen-url.ts';
 
 export type ListenerProtocol = 'tcp' | 'ws';
 
@@ -39,10 +39,30 @@ export interface LogConfig {
   format: LogFormat;
 }
 
+export interface DashboardListen {
+  /** Bind address without IPv6 brackets. */
+  host: string;
+  port: number;
+  /** The URL as written. */
+  url: string;
+}
+
+export interface DashboardConfig {
+  /** Serve the dashboard, its admin API and `/metrics`. */
+  enabled: boolean;
+  /** Shares the HTTP server of a ws listener on the same host and port; otherwise gets its own. */
+  listen: DashboardListen;
+  /** Required when `listen` is not a loopback address; every API request must then carry it. */
+  adminToken: string | undefined;
+  /** Seconds between `$SYS/broker/...` publications; 0 disables them. */
+  sysInterval: number;
+}
+
 export interface ServerConfig {
   listen: ListenerSpec[];
   limits: LimitsConfig;
   log: LogConfig;
+  dashboard: DashboardConfig;
 }
 
 export const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -68,6 +88,12 @@ export const defaultConfig: ServerConfig = deepFreeze({
     maxOutputBufferBytes: 4_194_304,
   },
   log: { level: 'info', format: 'text' },
+  dashboard: {
+    enabled: true,
+    listen: parseDashboardUrl('http://127.0.0.1:8080'),
+    adminToken: undefined,
+    sysInterval: 10,
+  },
 });
 
 export function cloneConfig(config: ServerConfig): ServerConfig {
@@ -75,6 +101,7 @@ export function cloneConfig(config: ServerConfig): ServerConfig {
     listen: config.listen.map((spec) => ({ ...spec })),
     limits: { ...config.limits },
     log: { ...config.log },
+    dashboard: { ...config.dashboard, listen: { ...config.dashboard.listen } },
   };
 }
 

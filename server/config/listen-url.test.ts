@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseListenUrl } from './listen-url.ts';
+import { isLoopbackHost, parseDashboardUrl, parseListenUrl } from './listen-url.ts';
 
 describe('parseListenUrl', () => {
   it('parses tcp URLs', () => {
@@ -57,5 +57,40 @@ describe('parseListenUrl', () => {
     ['ws://127.0.0.1:8080/mqtt?x=1', 'query strings and fragments are not supported'],
   ])('rejects %s', (url, reason) => {
     expect(() => parseListenUrl(url)).toThrow(`${JSON.stringify(url)}: ${reason}`);
+  });
+});
+
+describe('parseDashboardUrl', () => {
+  it('parses http://host:port with or without a trailing slash', () => {
+    expect(parseDashboardUrl('http://127.0.0.1:8080')).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      url: 'http://127.0.0.1:8080',
+    });
+    expect(parseDashboardUrl('HTTP://[::1]:0/')).toMatchObject({ host: '::1', port: 0 });
+  });
+
+  it.each([
+    ['https://127.0.0.1:8080', 'expected a URL like http://127.0.0.1:8080'],
+    ['http://127.0.0.1:8080/x', 'expected a URL like http://127.0.0.1:8080'],
+    ['http://127.0.0.1:8080?a', 'expected a URL like http://127.0.0.1:8080'],
+    ['http://127.0.0.1', 'missing port'],
+    ['http://:8080', 'missing host'],
+    ['http://127.0.0.1:70000', 'port must be an integer'],
+  ])('rejects %s', (url, reason) => {
+    expect(() => parseDashboardUrl(url)).toThrow(`${JSON.stringify(url)}: ${reason}`);
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it.each(['127.0.0.1', '127.255.0.9', 'localhost', 'LOCALHOST', '::1', '::ffff:127.0.0.1'])(
+    '%s is loopback',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(true);
+    },
+  );
+
+  it.each(['0.0.0.0', '::', '192.168.1.2', 'example.com', '127.0.0.1.nip.io', ''])('%s is not', (host) => {
+    expect(isLoopbackHost(host)).toBe(false);
   });
 });

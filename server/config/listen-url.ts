@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import type { ListenerProtocol, ListenerSpec } from './config-schema.ts';
+import type { DashboardListen, ListenerProtocol, ListenerSpec } from './config-schema.ts';
 
 const protocols: readonly ListenerProtocol[] = ['tcp', 'ws'];
 const defaultWsPath = '/mqtt';
@@ -31,6 +31,23 @@ export function parseListenUrl(url: string): ListenerSpec {
     return { protocol, host, port, path: '', url };
   }
   return { protocol, host, port, path: rawPath === '' ? defaultWsPath : rawPath, url };
+}
+
+/** Parses the dashboard's `http://host:port` (no path: the dashboard lives at the server's root). */
+export function parseDashboardUrl(url: string): DashboardListen {
+  const fail = (reason: string): never => {
+    throw new Error(`${JSON.stringify(url)}: ${reason}`);
+  };
+  const match = /^http:\/\/([^/?#]*)(\/?)$/is.exec(url);
+  if (!match) return fail('expected a URL like http://127.0.0.1:8080 (no path)');
+  const { host, port } = parseAuthority(match[1] ?? '', fail);
+  return { host, port, url };
+}
+
+/** True for addresses only this machine can reach: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^::ffff:/, '');
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
 
 function parseAuthority(authority: string, fail: (reason: string) => never): { host: string; port: number } {

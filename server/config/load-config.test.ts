@@ -70,6 +70,12 @@ max_output_buffer_bytes = 65536
 [log]
 level = "debug"
 format = "json"
+
+[dashboard]
+listen = "http://0.0.0.0:9090"
+admin_token = "0123456789abcdef0123"
+sys_interval = 0
+enabled = true
 `,
       file,
     );
@@ -89,6 +95,12 @@ format = "json"
         maxOutputBufferBytes: 65536,
       },
       log: { level: 'debug', format: 'json' },
+      dashboard: {
+        enabled: true,
+        listen: { host: '0.0.0.0', port: 9090, url: 'http://0.0.0.0:9090' },
+        adminToken: '0123456789abcdef0123',
+        sysInterval: 0,
+      },
     });
   });
 
@@ -219,6 +231,75 @@ describe('parseConfig errors', () => {
   it('reports a redefined table as a syntax error', () => {
     const error = configError('[log]\nlevel = "info"\n[log]\nformat = "json"\n');
     expect(error.line).toBe(3);
+  });
+});
+
+describe('[dashboard]', () => {
+  it('defaults to loopback port 8080 without a token, $SYS every 10 s', () => {
+    expect(defaultConfig.dashboard).toEqual({
+      enabled: true,
+      listen: { host: '127.0.0.1', port: 8080, url: 'http://127.0.0.1:8080' },
+      adminToken: undefined,
+      sysInterval: 10,
+    });
+  });
+
+  it('reads listen, admin_token, sys_interval and enabled', () => {
+    const config = parseConfig(
+      '[dashboard]\nlisten = "http://[::1]:0/"\nsys_interval = 2\nenabled = false\n',
+      file,
+    );
+    expect(config.dashboard).toEqual({
+      enabled: false,
+      listen: { host: '::1', port: 0, url: 'http://[::1]:0/' },
+      adminToken: undefined,
+      sysInterval: 2,
+    });
+  });
+
+  it('refuses a non-loopback listen address without an admin token, naming dashboard.listen', () => {
+    expectError(
+      '[dashboard]\nsys_interval = 5\nlisten = "http://0.0.0.0:8080"\n',
+      'dashboard.listen',
+      3,
+      'http://0.0.0.0:8080 is reachable from other machines: set dashboard.admin_token',
+    );
+    expectError(
+      '[dashboard]\nlisten = "http://example.com:8080"\n',
+      'dashboard.listen',
+      2,
+      'set dashboard.admin_token',
+    );
+  });
+
+  it('accepts any loopback address without a token, and a disabled dashboard anywhere', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '[::1]']) {
+      expect(
+        parseConfig(`[dashboard]\nlisten = "http://${host}:8080"\n`, file).dashboard.adminToken,
+      ).toBeUndefined();
+    }
+    expect(
+      parseConfig('[dashboard]\nenabled = false\nlisten = "http://0.0.0.0:1"\n', file).dashboard.enabled,
+    ).toBe(false);
+  });
+
+  it.each([
+    ['listen', '"ws://127.0.0.1:8080"', 'expected a URL like http://127.0.0.1:8080 (no path)'],
+    ['listen', '"http://127.0.0.1:8080/dash"', 'expected a URL like http://127.0.0.1:8080 (no path)'],
+    ['listen', '"http://127.0.0.1"', 'missing port'],
+    ['listen', '8080', 'expected a URL string, got 8080'],
+    ['admin_token', '"short"', 'expected at least 16 characters, got 5'],
+    ['admin_token', '" 0123456789abcdef "', 'must not start or end with whitespace'],
+    ['admin_token', '42', 'expected a string, got 42'],
+    ['sys_interval', '-1', 'expected an integer in 0..86400, got -1'],
+    ['sys_interval', '"10"', 'expected an integer in 0..86400, got "10"'],
+    ['enabled', '"yes"', 'expected true or false, got "yes"'],
+  ])('rejects dashboard.%s = %s', (key, value, reason) => {
+    expectError(`[dashboard]\n${key} = ${value}\n`, `dashboard.${key}`, 2, reason);
+  });
+
+  it('rejects unknown keys in [dashboard] and suggests the likely one', () => {
+    expectError('[dashboard]\nadmin_tokn = "x"\n', 'dashboard.admin_tokn', 2, 'did you mean admin_token?');
   });
 });
 

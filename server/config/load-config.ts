@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse, TomlError } from 'smol-toml';
-import { limitsRules, logRules, type SectionRules } from './config-fields.ts';
+import { dashboardRules, limitsRules, logRules, type SectionRules } from './config-fields.ts';
 import { cloneConfig, defaultConfig, type ListenerSpec, type ServerConfig } from './config-schema.ts';
-import { parseListenUrl } from './listen-url.ts';
+import { isLoopbackHost, parseListenUrl } from './listen-url.ts';
 import { suggestKey } from './suggest-key.ts';
 import { findKeyLine, findStringLine } from './toml-key-lines.ts';
 import { describeValue, isTable } from './value-checks.ts';
@@ -64,11 +64,12 @@ export function parseConfig(text: string, fileName: string): ServerConfig {
   };
   const root = parseToml(source, fileName);
   const config = cloneConfig(defaultConfig);
-  const sections = ['listen', 'limits', 'log'];
+  const sections = ['listen', 'limits', 'log', 'dashboard'];
   for (const [key, value] of Object.entries(root)) {
     if (key === 'listen') config.listen = readListen(source, value, fail);
     else if (key === 'limits') readSection(['limits'], value, limitsRules, config.limits, fail);
     else if (key === 'log') readSection(['log'], value, logRules, config.log, fail);
+    else if (key === 'dashboard') readSection(['dashboard'], value, dashboardRules, config.dashboard, fail);
     else fail([key], unknownKeyReason(key, sections));
   }
   const { keepaliveMin, keepaliveMax } = config.limits;
@@ -78,7 +79,16 @@ export function parseConfig(text: string, fileName: string): ServerConfig {
       `must be >= limits.keepalive_min (${keepaliveMin}), got ${keepaliveMax}`,
     );
   }
+  const { dashboard } = config;
+  if (dashboard.enabled && dashboard.adminToken === undefined && !isLoopbackHost(dashboard.listen.host)) {
+    fail(['dashboard', 'listen'], unprotectedDashboardReason(dashboard.listen.url));
+  }
   return config;
+}
+
+/** Why a dashboard on a non-loopback address needs a token; shared with the server's own check. */
+export function unprotectedDashboardReason(url: string): string {
+  return `${url} is reachable from other machines: set dashboard.admin_token, or listen on 127.0.0.1`;
 }
 
 type Fail = (path: readonly string[], reason: string, line?: number) => never;

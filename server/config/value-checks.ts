@@ -28,6 +28,21 @@ export function oneOf<T extends string>(choices: readonly T[]): ValueCheck<T> {
   };
 }
 
+export const boolean: ValueCheck<boolean> = (value) => {
+  if (typeof value === 'boolean') return value;
+  throw new Error(`expected true or false, got ${describeValue(value)}`);
+};
+
+/** A string of at least `min` characters without leading or trailing whitespace. */
+export function stringOfLength(min: number): ValueCheck<string> {
+  return (value) => {
+    if (typeof value !== 'string') throw new Error(`expected a string, got ${describeValue(value)}`);
+    if (value.trim() !== value) throw new Error('must not start or end with whitespace');
+    if (value.length < min) throw new Error(`expected at least ${min} characters, got ${value.length}`);
+    return value;
+  };
+}
+
 export function isTable(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof TomlDate);
 }

@@ -72,13 +72,18 @@ export function createWebSocketEndpoint(acceptor: TransportAcceptor, path: strin
   };
 }
 
-/** An HTTP server whose `path` upgrades to MQTT over WebSocket; other requests go to `onRequest`. */
+/** Another upgrade handler on the same server (the dashboard's event stream); false declines. */
+export type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+
+/** An HTTP server whose `path` upgrades to MQTT over WebSocket; other requests go to `onRequest`,
+ * other upgrades to `onUpgrade`. */
 export async function listenWebSocket(
   acceptor: TransportAcceptor,
   host: string,
   port: number,
   path: string,
   onRequest?: RequestListener,
+  onUpgrade?: UpgradeListener,
 ): Promise<BoundListener & { server: Server }> {
   const server = createServer(
     onRequest ??
@@ -93,7 +98,7 @@ export async function listenWebSocket(
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('upgrade', (request, socket, head) => {
-    if (!endpoint.handleUpgrade(request, socket, head)) {
+    if (!endpoint.handleUpgrade(request, socket, head) && !onUpgrade?.(request, socket, head)) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
     }
   });
