@@ -1,5 +1,11 @@
 import { createLocalBrokerLink, type LocalBrokerLink } from '../shared/admin/local-broker-link.ts';
-import { type Broker, createBroker, type Logger } from '../shared/index.ts';
+import {
+  type AuthHooks,
+  type Broker,
+  createBroker,
+  type EnhancedAuthenticator,
+  type Logger,
+} from '../shared/index.ts';
 import {
   createDashboardHttp,
   type DashboardHttp,
@@ -31,6 +37,10 @@ export interface RunningServer {
 export interface StartServerOptions {
   /** The built dashboard; dist/web by default. */
   staticDir?: string;
+  /** Authentication and authorisation hooks (username/password, ACLs). */
+  auth?: AuthHooks;
+  /** MQTT 5 enhanced authentication methods, e.g. createScramAuthenticator(...). */
+  enhancedAuth?: EnhancedAuthenticator[];
 }
 
 /** Starts the broker, every configured listener and the dashboard; on a listen failure the ones
@@ -45,7 +55,20 @@ export async function startServer(
   if (dashboard.enabled && dashboard.adminToken === undefined && !isLoopbackHost(dashboard.listen.host)) {
     throw new Error(`dashboard.listen: ${unprotectedDashboardReason(dashboard.listen.url)}`);
   }
-  const broker = createBroker({ env: createNodeEnvironment(logger), limits: config.limits });
+  const { mqtt } = config;
+  const broker = createBroker({
+    env: createNodeEnvironment(logger),
+    limits: {
+      ...config.limits,
+      sharedDispatch: mqtt.sharedDispatch,
+      responseTopicPrefix: mqtt.responseTopicPrefix,
+      serverReference: mqtt.serverReference
+        ? { reference: mqtt.serverReference, permanent: mqtt.serverMoved }
+        : undefined,
+    },
+    ...(options.auth ? { auth: options.auth } : {}),
+    ...(options.enhancedAuth ? { enhancedAuth: options.enhancedAuth } : {}),
+  });
   const link = createLocalBrokerLink(broker, {
     mode: 'server',
     version,

@@ -7,6 +7,14 @@ export {
   type LocalBrokerLinkOptions,
 } from './admin/local-broker-link.ts';
 export type { LoadAverages } from './admin/rate-meter.ts';
+export type { AuthContext, AuthExchange, AuthStep, EnhancedAuthenticator } from './auth/enhanced-auth.ts';
+export { createScramClient, type ScramClient, type ScramClientOptions } from './auth/scram-client.ts';
+export {
+  createScramAuthenticator,
+  deriveScramCredentials,
+  type ScramCredentials,
+  type ScramServerOptions,
+} from './auth/scram-sha-256.ts';
 export { Broker, createBroker, type PublishRequest } from './broker/broker.ts';
 export {
   type AuthenticateResult,
@@ -18,6 +26,7 @@ export {
   defaultLimits,
 } from './broker/broker-options.ts';
 export type { Message, PublishProperties } from './broker/message.ts';
+export type { SharedDispatchPolicy } from './broker/shared-groups.ts';
 export type {
   BrokerEnvironment,
   Clock,

@@ -4,7 +4,9 @@ import {
   type LogConfig,
   logFormats,
   logLevels,
+  type MqttConfig,
   mqttMaxPacketSize,
+  sharedDispatchPolicies,
 } from './config-schema.ts';
 import { parseDashboardUrl } from './listen-url.ts';
 import {
@@ -47,6 +49,18 @@ export const limitsRules: SectionRules<LimitsConfig> = {
   max_inflight: field('maxInflight', intInRange(1, 65_535)),
   max_queued_messages: field('maxQueuedMessages', nonNegativeInt),
   max_output_buffer_bytes: field('maxOutputBufferBytes', positiveInt),
+  receive_maximum: field('receiveMaximum', intInRange(1, 65_535)),
+  topic_alias_maximum: field('topicAliasMaximum', intInRange(0, 65_535)),
+  max_session_expiry: field('maxSessionExpiry', intInRange(0, 4_294_967_295)),
+  max_qos: field('maxQos', intInRange(0, 2) as ValueCheck<0 | 1 | 2>),
+  retain_available: field('retainAvailable', boolean),
+};
+
+export const mqttRules: SectionRules<MqttConfig> = {
+  shared_dispatch: field('sharedDispatch', oneOf(sharedDispatchPolicies)),
+  response_topic_prefix: field('responseTopicPrefix', stringOfLength(1)),
+  server_reference: field('serverReference', stringOfLength(1)),
+  server_moved: field('serverMoved', boolean),
 };
 
 export const logRules: SectionRules<LogConfig> = {

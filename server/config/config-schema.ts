@@ -29,6 +29,27 @@ export interface LimitsConfig {
   maxQueuedMessages: number;
   /** Bytes buffered per connection before it counts as a slow consumer. */
   maxOutputBufferBytes: number;
+  /** Unreleased inbound QoS 2 messages a client may have (MQTT 5 Receive Maximum). */
+  receiveMaximum: number;
+  /** Topic aliases a v5 client may set; 0 disables them. */
+  topicAliasMaximum: number;
+  /** Seconds; caps the Session Expiry Interval clients ask for (4294967295 = no cap). */
+  maxSessionExpiry: number;
+  /** Highest QoS granted and accepted. */
+  maxQos: 0 | 1 | 2;
+  retainAvailable: boolean;
+}
+
+export type SharedDispatch = 'round-robin' | 'random' | 'least-inflight';
+
+export interface MqttConfig {
+  /** How a `$share/{group}/…` subscription picks the member that gets a message. */
+  sharedDispatch: SharedDispatch;
+  /** Response Information for v5 clients that ask: this prefix followed by their client id. */
+  responseTopicPrefix: string | undefined;
+  /** Send every v5 client to this server (CONNACK 0x9C, or 0x9D with `server_moved`). */
+  serverReference: string | undefined;
+  serverMoved: boolean;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -63,10 +84,12 @@ export interface ServerConfig {
   limits: LimitsConfig;
   log: LogConfig;
   dashboard: DashboardConfig;
+  mqtt: MqttConfig;
 }
 
 export const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 export const logFormats: readonly LogFormat[] = ['text', 'json'];
+export const sharedDispatchPolicies: readonly SharedDispatch[] = ['round-robin', 'random', 'least-inflight'];
 
 /** The largest packet MQTT's four-byte remaining-length field can describe. */
 export const mqttMaxPacketSize = 268_435_455;
@@ -86,6 +109,11 @@ export const defaultConfig: ServerConfig = deepFreeze({
     maxInflight: 100,
     maxQueuedMessages: 1_000,
     maxOutputBufferBytes: 4_194_304,
+    receiveMaximum: 65_535,
+    topicAliasMaximum: 1024,
+    maxSessionExpiry: 4_294_967_295,
+    maxQos: 2,
+    retainAvailable: true,
   },
   log: { level: 'info', format: 'text' },
   dashboard: {
@@ -93,6 +121,12 @@ export const defaultConfig: ServerConfig = deepFreeze({
     listen: parseDashboardUrl('http://127.0.0.1:8080'),
     adminToken: undefined,
     sysInterval: 10,
+  },
+  mqtt: {
+    sharedDispatch: 'round-robin',
+    responseTopicPrefix: undefined,
+    serverReference: undefined,
+    serverMoved: false,
   },
 });
 
@@ -102,6 +136,7 @@ export function cloneConfig(config: ServerConfig): ServerConfig {
     limits: { ...config.limits },
     log: { ...config.log },
     dashboard: { ...config.dashboard, listen: { ...config.dashboard.listen } },
+    mqtt: { ...config.mqtt },
   };
 }
 

@@ -53,6 +53,13 @@ describe('defaults', () => {
 });
 
 describe('parseConfig', () => {
+  it('names the key and line of a bad MQTT 5 setting', () => {
+    expect(() => parseConfig('[mqtt]\nshared_dispatch = "fastest"\n', file)).toThrow(
+      /iothub\.toml:2: mqtt\.shared_dispatch: .*round-robin/,
+    );
+    expect(() => parseConfig('[limits]\nmax_qos = 3\n', file)).toThrow(/iothub\.toml:2: limits\.max_qos/);
+  });
+
   it('reads a full valid file', () => {
     const config = parseConfig(
       `listen = ["tcp://0.0.0.0:1884", "ws://[::]:9001/ws"]
@@ -66,6 +73,17 @@ keepalive_max = 600
 max_inflight = 20
 max_queued_messages = 0
 max_output_buffer_bytes = 65536
+receive_maximum = 50
+topic_alias_maximum = 0
+max_session_expiry = 86400
+max_qos = 1
+retain_available = false
+
+[mqtt]
+shared_dispatch = "least-inflight"
+response_topic_prefix = "replies/"
+server_reference = "mqtt://other.example:1883"
+server_moved = true
 
 [log]
 level = "debug"
@@ -93,6 +111,17 @@ enabled = true
         maxInflight: 20,
         maxQueuedMessages: 0,
         maxOutputBufferBytes: 65536,
+        receiveMaximum: 50,
+        topicAliasMaximum: 0,
+        maxSessionExpiry: 86400,
+        maxQos: 1,
+        retainAvailable: false,
+      },
+      mqtt: {
+        sharedDispatch: 'least-inflight',
+        responseTopicPrefix: 'replies/',
+        serverReference: 'mqtt://other.example:1883',
+        serverMoved: true,
       },
       log: { level: 'debug', format: 'json' },
       dashboard: {

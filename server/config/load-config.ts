@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse, TomlError } from 'smol-toml';
-import { dashboardRules, limitsRules, logRules, type SectionRules } from './config-fields.ts';
+import { dashboardRules, limitsRules, logRules, mqttRules, type SectionRules } from './config-fields.ts';
 import { cloneConfig, defaultConfig, type ListenerSpec, type ServerConfig } from './config-schema.ts';
 import { isLoopbackHost, parseListenUrl } from './listen-url.ts';
 import { suggestKey } from './suggest-key.ts';
@@ -64,12 +64,13 @@ export function parseConfig(text: string, fileName: string): ServerConfig {
   };
   const root = parseToml(source, fileName);
   const config = cloneConfig(defaultConfig);
-  const sections = ['listen', 'limits', 'log', 'dashboard'];
+  const sections = ['listen', 'limits', 'log', 'dashboard', 'mqtt'];
   for (const [key, value] of Object.entries(root)) {
     if (key === 'listen') config.listen = readListen(source, value, fail);
     else if (key === 'limits') readSection(['limits'], value, limitsRules, config.limits, fail);
     else if (key === 'log') readSection(['log'], value, logRules, config.log, fail);
     else if (key === 'dashboard') readSection(['dashboard'], value, dashboardRules, config.dashboard, fail);
+    else if (key === 'mqtt') readSection(['mqtt'], value, mqttRules, config.mqtt, fail);
     else fail([key], unknownKeyReason(key, sections));
   }
   const { keepaliveMin, keepaliveMax } = config.limits;
