@@ -226,13 +226,14 @@ export class Router {
   }
 
   /** A shared-group member went offline: its queued, not yet sent, group messages go to another
-   * member that is online, so the group loses nothing while others can take them. */
+   * member that is online, so the group loses nothing while others can take them. A session that
+   * ends with its connection hands them to an offline member's session rather than lose them. */
   redistribute(session: Session): void {
     if (!session.queue.some((entry) => entry.group)) return;
     const kept = session.queue.filter((entry) => {
       if (!entry.group) return true;
       const pick = this.shared.pick(entry.group, session);
-      if (!pick?.session.owner) return true;
+      if (!pick || (!pick.session.owner && session.persistent)) return true;
       this.deliverToGroup(entry.group, entry.message, session);
       return false;
     });
@@ -246,8 +247,8 @@ export class Router {
     for (const flight of session.inflight.values()) {
       if (flight.state === 'pubrel') {
         connection.send({ cmd: 'pubrel', messageId: flight.packetId });
-      } else {
-        this.transmit(
+      } else if (
+        !this.transmit(
           connection,
           flight.message,
           flight.qos,
@@ -255,7 +256,11 @@ export class Router {
           flight.subscriptionIds,
           flight.packetId,
           true,
-        );
+        )
+      ) {
+        // Too large for the new connection's Maximum Packet Size: treated as sent [MQTT-3.1.2-25],
+        // so it must not hold a slot of the window for ever.
+        session.inflight.delete(flight.packetId);
       }
     }
   }

@@ -46,7 +46,11 @@ export function handlePublish(broker: Broker, client: ClientConnection, packet: 
         },
         broker.env.clock.now(),
       );
-      if (broker.router.publish(message) === 0 && !packet.retain)
+      // 0x10 only when no subscription matched (the router counts that as a "no-subscribers" drop),
+      // not when a matching subscriber's copy was dropped (offline at QoS 0, queue full, too large).
+      const unmatched = broker.counters.dropped['no-subscribers'];
+      broker.router.publish(message);
+      if (broker.counters.dropped['no-subscribers'] > unmatched)
         reasonCode = ReasonCode.noMatchingSubscribers;
     }
   }

@@ -20,6 +20,8 @@ export function handleSubscribe(broker: Broker, client: ClientConnection, packet
   const session = client.session!;
   const v5 = client.protocolVersion === 5;
   const subscriptionIdentifier = packet.properties?.subscriptionIdentifier as number | undefined;
+  // A Subscription Identifier of 0 is a protocol error (MQTT 5 §3.8.2.1.2).
+  if (subscriptionIdentifier === 0) return protocolViolation(client, 'Subscription Identifier 0');
   const granted: number[] = [];
   const accepted: Array<{ filter: string; options: SubscriptionOptions; existed: boolean }> = [];
   for (const request of packet.subscriptions) {
