@@ -10,7 +10,7 @@
  * - `success`: CONNACK 0x00 (or AUTH 0x00 Success when re-authenticating, [MQTT-4.12.1-1]) carrying
  *   `data` as Authentication Data if present.
  * - `failure`: CONNACK with 0x86 ('bad-credentials') or 0x87 ('not-authorized'), `message` as the
- *   Reason String [MQTT-4.12.0-4]; on re-authentication, DISCONNECT with the same code
+ *   Reason String [MQTT-4.12.0-4]; on re-authentication, DISCONNECT 0x87 (DISCONNECT has no 0x86)
  *   [MQTT-4.12.1-2].
  */
 

@@ -11,7 +11,7 @@ import type { BrokerStore } from '../store/broker-store.ts';
 import type { Transport, TransportAcceptor, TransportSink } from '../transport/connection.ts';
 import { type AuthHooks, type BrokerLimits, type BrokerOptions, defaultLimits } from './broker-options.ts';
 import { ClientConnection, type CloseReason } from './client-connection.ts';
-import { createMessage, type PublishProperties } from './message.ts';
+import { createMessage, type Message, type PublishProperties } from './message.ts';
 import { Router } from './router.ts';
 
 export interface PublishRequest {
@@ -88,11 +88,14 @@ export class Broker implements TransportAcceptor {
     return this.router.publish(message);
   }
 
+  /** [MQTT-3.2.2-16] an id no other session uses. */
   assignClientId(): string {
-    const bytes = this.env.randomBytes(12);
-    let id = 'iothub-';
-    for (const byte of bytes) id += byte.toString(16).padStart(2, '0');
-    return id;
+    for (;;) {
+      const bytes = this.env.randomBytes(12);
+      let id = 'iothub-';
+      for (const byte of bytes) id += byte.toString(16).padStart(2, '0');
+      if (!this.sessions.has(id)) return id;
+    }
   }
 
   /**
@@ -210,7 +213,7 @@ export class Broker implements TransportAcceptor {
     const deadline = this.env.clock.now() + will.delaySeconds * 1000;
     const timer = new LongTimer(this.env.clock, deadline, () => {
       session.delayedWill = undefined;
-      this.router.publish(message);
+      this.publishDelayedWill(message);
     });
     session.delayedWill = { message, timer };
     return false;
@@ -230,12 +233,19 @@ export class Broker implements TransportAcceptor {
     const delayedWill = session.delayedWill;
     session.delayedWill = undefined;
     this.router.removeAllSubscriptions(session);
+    this.router.handOff(session);
     session.queue.length = 0;
     session.inflight.clear();
     if (delayedWill) {
       delayedWill.timer.cancel();
-      this.router.publish(delayedWill.message);
+      this.publishDelayedWill(delayedWill.message);
     }
+  }
+
+  /** A will's Message Expiry Interval counts from when it is published, not from the disconnect
+   * (MQTT 5 §3.1.3.2.4). */
+  private publishDelayedWill(will: Message): void {
+    this.router.publish(createMessage(will, this.env.clock.now()));
   }
 
   metrics(): BrokerMetrics {

@@ -48,6 +48,8 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
   assignedClientId: string | undefined;
   username: string | undefined;
   keepaliveSeconds = 0;
+  /** The Session Expiry Interval in the CONNECT, before the broker's cap (MQTT 5 §3.14.2.2.2). */
+  requestedSessionExpiry = 0;
   session: Session | undefined;
   will: WillMessage | undefined;
   /** Packets that arrived while an asynchronous authentication was pending, handled after it. */
@@ -154,7 +156,12 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
       });
     }
     if (reason.code !== undefined && this.protocolVersion === 5 && wasConnected) {
-      this.writeNow(encodePacket({ cmd: 'disconnect', reasonCode: reason.code }, 5));
+      // The connection must close even if the DISCONNECT cannot be encoded.
+      try {
+        this.writeNow(encodePacket({ cmd: 'disconnect', reasonCode: reason.code }, 5));
+      } catch (error) {
+        this.broker.env.logger.error('cannot encode DISCONNECT', { code: reason.code, error: String(error) });
+      }
     }
     this.flush();
     this.transport.close();
@@ -233,8 +240,13 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
   private handlePacket(packet: Packet): void {
     if (this.state === 'closed') return;
     this.broker.counters.packetsIn++;
-    // An AUTH continues an enhanced authentication; anything else waits for its outcome.
-    if (this.state === 'authenticating' && !(packet.cmd === 'auth' && this.authExchange)) {
+    // An AUTH continues an enhanced authentication and a DISCONNECT ends it (the two a client may send
+    // before CONNACK [MQTT-3.1.2-30]); anything else waits for its outcome.
+    if (
+      this.state === 'authenticating' &&
+      packet.cmd !== 'disconnect' &&
+      !(packet.cmd === 'auth' && this.authExchange)
+    ) {
       this.backlog ??= [];
       this.backlog.push(packet);
       return;

@@ -191,7 +191,7 @@ export class Router {
       return this.transmit(connection, message, 0, retainFlag, subscriptionIds, 0, false);
     }
     if (session.queue.length === 0 && connection?.canSendInflight(session)) {
-      return this.sendInflight(connection, session, message, qos, retainFlag, subscriptionIds);
+      return this.sendInflight(connection, session, message, qos, retainFlag, subscriptionIds, group);
     }
     if (session.queue.length >= this.limits.maxQueuedMessages) {
       return this.recordDrop('queue-full', message.topic, session.clientId);
@@ -221,7 +221,15 @@ export class Router {
         this.recordDrop('expired', next.message.topic, session.clientId);
         continue;
       }
-      this.sendInflight(connection, session, next.message, next.qos, next.retain, next.subscriptionIds);
+      this.sendInflight(
+        connection,
+        session,
+        next.message,
+        next.qos,
+        next.retain,
+        next.subscriptionIds,
+        next.group,
+      );
     }
   }
 
@@ -239,6 +247,19 @@ export class Router {
     });
     session.queue.length = 0;
     session.queue.push(...kept);
+  }
+
+  /**
+   * A session is ending: shared-group messages it still holds go to another member, the queued ones
+   * and the QoS 1 ones in flight (MQTT 5 §4.8.2: SHOULD). QoS 2 ones in flight end with the session
+   * [MQTT-4.8.2-5]. Call after the session's subscriptions are removed.
+   */
+  handOff(session: Session): void {
+    for (const entry of session.queue)
+      if (entry.group) this.deliverToGroup(entry.group, entry.message, session);
+    for (const flight of session.inflight.values()) {
+      if (flight.group && flight.qos === 1) this.deliverToGroup(flight.group, flight.message, session);
+    }
   }
 
   /** [MQTT-4.4.0-1] on reconnect, unacknowledged PUBLISH packets are re-sent with DUP 1 and PUBREL
@@ -272,6 +293,7 @@ export class Router {
     qos: QoS,
     retainFlag: boolean,
     subscriptionIds: number[] | undefined,
+    group: SharedGroup | undefined,
   ): boolean {
     const packetId = session.allocatePacketId()!;
     // A message too large for the client is dropped as if sent [MQTT-3.1.2-25]: no flight.
@@ -282,6 +304,7 @@ export class Router {
       qos,
       retain: retainFlag,
       subscriptionIds,
+      group,
       state: 'publish',
     });
     return true;

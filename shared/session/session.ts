@@ -25,6 +25,8 @@ export interface OutboundFlight {
   readonly qos: QoS;
   readonly retain: boolean;
   readonly subscriptionIds: number[] | undefined;
+  /** Set when the message came through a shared subscription. */
+  readonly group: SharedGroup | undefined;
   /** "publish": waiting for PUBACK/PUBREC; "pubrel": PUBREL sent, waiting for PUBCOMP. */
   state: 'publish' | 'pubrel';
 }

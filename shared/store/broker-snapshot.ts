@@ -55,6 +55,7 @@ export function restoreSnapshot(broker: Broker, snapshot: BrokerSnapshot): void 
       session.inflight.set(flight.packetId, {
         ...flight,
         subscriptionIds: flight.subscriptionIds,
+        group: undefined,
         message: loadMessage(flight.message),
       });
     }

@@ -18,6 +18,7 @@ export function parseSharedFilter(filter: string): SharedFilter | undefined {
   if (slash < 0) return undefined;
   const group = filter.slice(PREFIX.length, slash);
   const inner = filter.slice(slash + 1);
-  if (group.length === 0 || group.includes('+') || group.includes('#') || inner.length === 0) return undefined;
+  if (group.length === 0 || group.includes('+') || group.includes('#') || inner.length === 0)
+    return undefined;
   return { group, filter: inner };
 }

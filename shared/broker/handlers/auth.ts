@@ -100,11 +100,14 @@ function applyStep(
   if (step.kind === 'failure') {
     const detail = step.message ?? 'authentication failed';
     // [MQTT-4.12.0-4] refused at any step: CONNACK ≥ 0x80; [MQTT-4.12.1-2] a failed re-authentication
-    // ends the connection with DISCONNECT.
+    // ends the connection with DISCONNECT, whose codes [MQTT-3.14.2-1] have no 0x86: 0x87 either way.
     if (pending) return refuseConnect(broker, client, step.reason, detail);
-    const code =
-      step.reason === 'bad-credentials' ? ReasonCode.badUserNameOrPassword : ReasonCode.notAuthorized;
-    return client.close({ name: 're-authentication-failed', publishWill: true, code, detail });
+    return client.close({
+      name: 're-authentication-failed',
+      publishWill: true,
+      code: ReasonCode.notAuthorized,
+      detail,
+    });
   }
   if (step.username !== undefined) client.username = step.username;
   if (pending) return acceptConnect(broker, client, pending, step.data);

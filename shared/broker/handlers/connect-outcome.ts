@@ -1,5 +1,6 @@
 import { Buffer } from 'buffer';
 import type { IConnackPacket } from 'mqtt-packet';
+import { encodePacket } from '../../codec/packet-encoder.ts';
 import type { Broker } from '../broker.ts';
 import type { ClientConnection } from '../client-connection.ts';
 import { dispatchPacket } from '../dispatch-packet.ts';
@@ -99,9 +100,18 @@ export function refuseConnect(
   const codes = connackCodes[refusal];
   broker.counters.connectionsRejected++;
   if (client.protocolVersion === 5) {
-    const properties: ConnackProperties = { reasonString: detail };
-    if (extra.serverReference) properties.serverReference = extra.serverReference;
-    client.send({ cmd: 'connack', reasonCode: codes.v5, sessionPresent: false, properties });
+    const reference: ConnackProperties = extra.serverReference
+      ? { serverReference: extra.serverReference }
+      : {};
+    const connack: IConnackPacket = {
+      cmd: 'connack',
+      reasonCode: codes.v5,
+      sessionPresent: false,
+      properties: { reasonString: detail, ...reference },
+    };
+    // [MQTT-3.2.2-19] no Reason String rather than a CONNACK larger than the client accepts.
+    if (encodePacket(connack, 5).length > client.peerMaximumPacketSize) connack.properties = reference;
+    client.send(connack);
   } else {
     client.send({ cmd: 'connack', returnCode: codes.v3, sessionPresent: false });
   }

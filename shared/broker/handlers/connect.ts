@@ -80,6 +80,7 @@ export function handleConnect(broker: Broker, client: ClientConnection, packet: 
 
   const requestedExpiry =
     version === 5 ? (packet.properties?.sessionExpiryInterval ?? 0) : cleanStart ? 0 : NEVER_EXPIRES;
+  client.requestedSessionExpiry = requestedExpiry;
   const pending: PendingConnect = {
     cleanStart,
     requestedKeepalive,
@@ -101,6 +102,11 @@ function readClientLimits(broker: Broker, client: ClientConnection, packet: ICon
   // Receive Maximum and Maximum Packet Size of 0 are protocol errors (MQTT 5 §3.1.2.11).
   if (properties.receiveMaximum === 0 || properties.maximumPacketSize === 0) {
     refuseConnect(broker, client, 'protocol-error', 'Receive Maximum or Maximum Packet Size of 0');
+    return false;
+  }
+  // So is Authentication Data without an Authentication Method (§3.1.2.11.10).
+  if (properties.authenticationData && properties.authenticationMethod === undefined) {
+    refuseConnect(broker, client, 'protocol-error', 'Authentication Data without a method');
     return false;
   }
   client.peerReceiveMaximum = properties.receiveMaximum ?? 0xffff;
