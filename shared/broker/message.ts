@@ -1,5 +1,6 @@
 import type { Buffer } from 'buffer';
 import type { IPublishPacket, QoS } from 'mqtt-packet';
+import type { UserPropertyPair } from '../codec/user-property-order.ts';
 
 export type PublishProperties = NonNullable<IPublishPacket['properties']>;
 
@@ -13,6 +14,8 @@ export interface Message {
   readonly publishedAt: number;
   /** Client id of the publisher; undefined for messages published by the broker itself. */
   readonly origin: string | undefined;
+  /** User Properties in wire order, when `properties.userProperties` (an object) cannot keep it. */
+  readonly userPropertyOrder?: readonly UserPropertyPair[] | undefined;
   /** Epoch ms after which the message is no longer delivered, from its Message Expiry Interval. */
   readonly expiresAt: number | undefined;
   /** Encoded wire forms, filled lazily by the publish encoder and shared by all deliveries. */
@@ -26,7 +29,10 @@ export interface EncodedPublish {
 }
 
 export function createMessage(
-  fields: Pick<Message, 'topic' | 'payload' | 'qos' | 'retain' | 'properties' | 'origin'>,
+  fields: Pick<
+    Message,
+    'topic' | 'payload' | 'qos' | 'retain' | 'properties' | 'origin' | 'userPropertyOrder'
+  >,
   publishedAt: number,
 ): Message {
   const expiry = fields.properties?.messageExpiryInterval;

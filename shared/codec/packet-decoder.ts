@@ -2,6 +2,7 @@ import { Buffer } from 'buffer';
 import type { Packet } from 'mqtt-packet';
 import mqttPacket from 'mqtt-packet';
 import { type FrameError, FrameReader } from './frame-reader.ts';
+import { rememberUserPropertyOrder } from './user-property-order.ts';
 import { checkStringFields } from './utf8-fields.ts';
 
 export type DecodeErrorKind =
@@ -71,6 +72,7 @@ export class PacketDecoder {
     const version = packet.cmd === 'connect' ? (packet.protocolVersion ?? 4) : this.protocolVersion;
     const problem = checkStringFields(packet, frame, version);
     if (problem) return this.fail({ kind: 'malformed', message: `${packet.cmd}: ${problem}` });
+    if (version === 5) rememberUserPropertyOrder(packet, frame);
     this.handler.packet(packet, frame);
   }
 

@@ -1,6 +1,7 @@
 import type { QoS } from 'mqtt-packet';
 import mqttPacket from 'mqtt-packet';
 import type { EncodedPublish, Message, PublishProperties } from '../broker/message.ts';
+import { appendUserProperties } from './user-property-order.ts';
 
 export interface DeliveryForm {
   qos: QoS;
@@ -45,7 +46,7 @@ function encodedForm(message: Message, form: DeliveryForm): EncodedPublish {
   message.wire ??= new Map();
   let encoded = message.wire.get(key);
   if (!encoded) {
-    const bytes = mqttPacket.generate(
+    let bytes: Uint8Array = mqttPacket.generate(
       {
         cmd: 'publish',
         topic: message.topic,
@@ -54,10 +55,13 @@ function encodedForm(message: Message, form: DeliveryForm): EncodedPublish {
         retain: form.retain,
         dup: false,
         messageId: form.qos > 0 ? 1 : undefined,
-        properties: version === 5 ? message.properties : undefined,
+        properties: version === 5 ? propertiesToEncode(message, message.properties) : undefined,
       },
       { protocolVersion: version },
     );
+    if (version === 5 && message.userPropertyOrder) {
+      bytes = appendUserProperties(bytes, form.qos, message.userPropertyOrder);
+    }
     encoded = { bytes, packetIdOffset: form.qos > 0 ? packetIdOffset(bytes) : -1 };
     message.wire.set(key, encoded);
   }
@@ -79,7 +83,7 @@ function encodeWithExtras(
   if (extras.messageExpiryInterval !== undefined)
     properties.messageExpiryInterval = extras.messageExpiryInterval;
   if (extras.topicAlias) properties.topicAlias = extras.topicAlias.alias;
-  return mqttPacket.generate(
+  const bytes = mqttPacket.generate(
     {
       cmd: 'publish',
       topic: extras.topicAlias && !extras.topicAlias.establish ? '' : message.topic,
@@ -88,10 +92,21 @@ function encodeWithExtras(
       retain: form.retain,
       dup,
       messageId: form.qos > 0 ? packetId : undefined,
-      properties,
+      properties: propertiesToEncode(message, properties),
     },
     { protocolVersion: 5 },
   );
+  return message.userPropertyOrder ? appendUserProperties(bytes, form.qos, message.userPropertyOrder) : bytes;
+}
+
+/** Without the User Properties when they are appended in wire order afterwards. */
+function propertiesToEncode(
+  message: Message,
+  properties: PublishProperties | undefined,
+): PublishProperties | undefined {
+  if (!message.userPropertyOrder || !properties) return properties;
+  const { userProperties: _ordered, ...rest } = properties;
+  return rest;
 }
 
 function packetIdOffset(bytes: Uint8Array): number {

@@ -82,6 +82,7 @@ function storeMessage(message: Message): StoredMessage {
     properties: message.properties,
     publishedAt: message.publishedAt,
     origin: message.origin,
+    ...(message.userPropertyOrder ? { userPropertyOrder: [...message.userPropertyOrder] } : {}),
   };
 }
 

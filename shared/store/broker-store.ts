@@ -11,6 +11,8 @@ export interface StoredMessage {
   properties: PublishProperties | undefined;
   publishedAt: number;
   origin: string | undefined;
+  /** User Properties in wire order, when the properties object cannot keep it. */
+  userPropertyOrder?: Array<readonly [string, string]>;
 }
 
 export interface StoredSession {

@@ -1,6 +1,7 @@
 import type { Buffer } from 'buffer';
 import type { IPublishPacket } from 'mqtt-packet';
 import { ReasonCode } from '../../codec/reason-codes.ts';
+import { orderedUserProperties } from '../../codec/user-property-order.ts';
 import { isValidTopicName } from '../../topic/topic-validate.ts';
 import type { Broker } from '../broker.ts';
 import type { ClientConnection } from '../client-connection.ts';
@@ -42,6 +43,7 @@ export function handlePublish(broker: Broker, client: ClientConnection, packet: 
           qos: packet.qos,
           retain: packet.retain,
           properties: v5 ? forwardedProperties(packet.properties) : undefined,
+          userPropertyOrder: v5 ? orderedUserProperties(packet) : undefined,
           origin: client.clientId,
         },
         broker.env.clock.now(),
