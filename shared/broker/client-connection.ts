@@ -83,7 +83,7 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
     this.lastPacketAt = this.connectedAt;
     this.decoder = new PacketDecoder(
       {
-        packet: (packet) => this.handlePacket(packet),
+        packet: (packet, frame) => this.handlePacket(packet, frame),
         decodeError: (error) => this.handleDecodeError(error),
       },
       broker.limits.maxPacketSize,
@@ -237,7 +237,7 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
     this.timer = undefined;
   }
 
-  private handlePacket(packet: Packet): void {
+  private handlePacket(packet: Packet, frame: Uint8Array): void {
     if (this.state === 'closed') return;
     this.broker.counters.packetsIn++;
     // An AUTH continues an enhanced authentication and a DISCONNECT ends it (the two a client may send
@@ -251,7 +251,7 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
       this.backlog.push(packet);
       return;
     }
-    dispatchPacket(this.broker, this, packet);
+    dispatchPacket(this.broker, this, packet, frame);
   }
 
   private handleDecodeError(error: DecodeError): void {

@@ -16,7 +16,13 @@ import { handleUnsubscribe } from './handlers/unsubscribe.ts';
  * [MQTT-3.1.0-1]; after it, a second CONNECT is a protocol violation [MQTT-3.1.0-2]; packets only a
  * server sends are violations too.
  */
-export function dispatchPacket(broker: Broker, client: ClientConnection, packet: Packet): void {
+/** `frame` is the packet's bytes as received, when at hand: PUBLISH forwards reuse them. */
+export function dispatchPacket(
+  broker: Broker,
+  client: ClientConnection,
+  packet: Packet,
+  frame?: Uint8Array,
+): void {
   if (client.state === 'awaiting-connect') {
     if (packet.cmd === 'connect') return handleConnect(broker, client, packet);
     return protocolViolation(client, `${packet.cmd} before CONNECT`);
@@ -27,7 +33,7 @@ export function dispatchPacket(broker: Broker, client: ClientConnection, packet:
   }
   switch (packet.cmd) {
     case 'publish':
-      return handlePublish(broker, client, packet);
+      return handlePublish(broker, client, packet, frame);
     case 'puback':
       return handlePuback(broker, client, packet);
     case 'pubrec':

@@ -2,6 +2,7 @@ import { Buffer } from 'buffer';
 import type { Packet } from 'mqtt-packet';
 import mqttPacket from 'mqtt-packet';
 import { type FrameError, FrameReader } from './frame-reader.ts';
+import { decodePublishV4 } from './publish-fast-decoder.ts';
 import { rememberUserPropertyOrder } from './user-property-order.ts';
 import { checkStringFields } from './utf8-fields.ts';
 
@@ -22,6 +23,7 @@ export interface DecodeHandler {
 }
 
 const CONNECT_TYPE = 1;
+const PUBLISH_TYPE = 3;
 
 /** Bytes in, whole validated packets out. One per connection: it carries the protocol version. */
 export class PacketDecoder {
@@ -66,7 +68,9 @@ export class PacketDecoder {
       const problem = checkConnectProtocol(frame);
       if (problem) return this.fail(problem);
     }
-    const { packet, error } = this.parse(frame);
+    const fast =
+      frame[0]! >> 4 === PUBLISH_TYPE && this.protocolVersion !== 5 ? decodePublishV4(frame) : undefined;
+    const { packet, error } = fast ? { packet: fast, error: undefined } : this.parse(frame);
     if (error || !packet)
       return this.fail({ kind: 'malformed', message: error?.message ?? 'incomplete packet' });
     const version = packet.cmd === 'connect' ? (packet.protocolVersion ?? 4) : this.protocolVersion;

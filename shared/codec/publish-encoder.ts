@@ -40,9 +40,25 @@ export function encodePublish(
   return bytes;
 }
 
+function formKey(protocolVersion: number, qos: number, retain: boolean): number {
+  return (protocolVersion === 5 ? 5 : 4) * 8 + qos * 2 + (retain ? 1 : 0);
+}
+
+/**
+ * The PUBLISH as it arrived is already the wire form for subscribers of the same protocol family at
+ * the same QoS and retain flag: forwarding reuses its bytes instead of encoding again. Not when it
+ * is a re-send (DUP is per hop [MQTT-3.3.1-3]); the caller leaves out frames with a Topic Alias.
+ */
+export function reuseIncomingFrame(message: Message, frame: Uint8Array, protocolVersion: number): void {
+  if (frame[0]! & 0x08) return;
+  const key = formKey(protocolVersion, message.qos, message.retain);
+  message.wire ??= new Map();
+  message.wire.set(key, { bytes: frame, packetIdOffset: message.qos > 0 ? packetIdOffset(frame) : -1 });
+}
+
 function encodedForm(message: Message, form: DeliveryForm): EncodedPublish {
   const version = form.protocolVersion === 5 ? 5 : 4;
-  const key = version * 8 + form.qos * 2 + (form.retain ? 1 : 0);
+  const key = formKey(version, form.qos, form.retain);
   message.wire ??= new Map();
   let encoded = message.wire.get(key);
   if (!encoded) {

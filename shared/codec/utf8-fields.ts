@@ -2,7 +2,8 @@
  * mqtt-packet decodes strings leniently (ill-formed UTF-8 becomes U+FFFD). MQTT requires the receiver
  * to close the connection on ill-formed UTF-8 [MQTT-1.5.3-1] and on U+0000 [MQTT-1.5.3-2], so decoded
  * strings are checked here: U+0000 directly, and any U+FFFD against the raw bytes, since a well-formed
- * U+FFFD is legal. The raw walk only runs in that rare case, keeping the publish path cheap.
+ * U+FFFD is legal. The raw walk only runs in that rare case, keeping the publish path cheap. MQTT 5
+ * string properties and both halves of User Property pairs follow the same rules [MQTT-1.5.7-1].
  */
 import type { Packet } from 'mqtt-packet';
 
@@ -33,13 +34,35 @@ export function checkStringFields(
 }
 
 function decodedStrings(packet: Packet): string[] {
+  const out = topLevelStrings(packet);
+  if ('properties' in packet) pushPropertyStrings(out, packet.properties);
+  if (packet.cmd === 'connect') pushPropertyStrings(out, packet.will?.properties);
+  return out;
+}
+
+/** The UTF-8 strings among decoded MQTT 5 properties: string-valued ones and User Property pairs. */
+function pushPropertyStrings(out: string[], properties: object | undefined): void {
+  if (!properties) return;
+  for (const [name, value] of Object.entries(properties)) {
+    if (typeof value === 'string') out.push(value);
+    else if (name === 'userProperties') {
+      for (const [key, values] of Object.entries(value as Record<string, string | string[]>)) {
+        out.push(key);
+        if (Array.isArray(values)) out.push(...values);
+        else out.push(values);
+      }
+    }
+  }
+}
+
+function topLevelStrings(packet: Packet): string[] {
   switch (packet.cmd) {
     case 'publish':
       return [packet.topic];
     case 'subscribe':
       return packet.subscriptions.map((s) => s.topic);
     case 'unsubscribe':
-      return packet.unsubscriptions;
+      return [...packet.unsubscriptions];
     case 'connect': {
       const out = [packet.clientId];
       if (packet.username !== undefined) out.push(packet.username);
@@ -58,11 +81,15 @@ function rawStringRanges(packet: Packet, frame: Uint8Array, version: number): Ar
   switch (packet.cmd) {
     case 'publish':
       ranges.push(reader.string());
+      if (version === 5) {
+        if (packet.qos > 0) reader.skip(2);
+        reader.properties(ranges);
+      }
       break;
     case 'subscribe':
     case 'unsubscribe':
       reader.skip(2);
-      if (version === 5) reader.skipProperties();
+      if (version === 5) reader.properties(ranges);
       while (reader.remaining() > 0) {
         ranges.push(reader.string());
         if (packet.cmd === 'subscribe') reader.skip(1);
@@ -73,16 +100,33 @@ function rawStringRanges(packet: Packet, frame: Uint8Array, version: number): Ar
       reader.skip(1);
       const flags = reader.byte();
       reader.skip(2);
-      if (version === 5) reader.skipProperties();
+      if (version === 5) reader.properties(ranges);
       ranges.push(reader.string());
       if (flags & 0x04) {
-        if (version === 5) reader.skipProperties();
+        if (version === 5) reader.properties(ranges);
         ranges.push(reader.string());
         reader.string();
       }
       if (flags & 0x80) ranges.push(reader.string());
       break;
     }
+    case 'puback':
+    case 'pubrec':
+    case 'pubrel':
+    case 'pubcomp':
+      reader.skip(2);
+      if (version === 5 && reader.remaining() > 1) {
+        reader.skip(1);
+        reader.properties(ranges);
+      }
+      break;
+    case 'disconnect':
+    case 'auth':
+      if (version === 5 && reader.remaining() > 1) {
+        reader.skip(1);
+        reader.properties(ranges);
+      }
+      break;
     default:
       break;
   }
@@ -117,15 +161,62 @@ class FrameCursor {
     return [start, this.offset];
   }
 
-  skipProperties(): void {
-    let length = 0;
+  varint(): number {
+    let value = 0;
     let multiplier = 1;
     let byte: number;
     do {
       byte = this.byte();
-      length += (byte & 0x7f) * multiplier;
+      value += (byte & 0x7f) * multiplier;
       multiplier *= 128;
     } while (byte & 0x80);
-    this.offset += length;
+    return value;
+  }
+
+  /** Walks a property block (already validated by the parser), collecting its strings' ranges. */
+  properties(ranges: Array<[number, number]>): void {
+    const length = this.varint();
+    const end = this.offset + length;
+    while (this.offset < end) {
+      const kind = PROPERTY_KINDS.get(this.byte());
+      if (kind === 'string') ranges.push(this.string());
+      else if (kind === 'pair') ranges.push(this.string(), this.string());
+      else if (kind === 'binary') this.string();
+      else if (kind === 'varint') this.varint();
+      else if (typeof kind === 'number') this.skip(kind);
+      else break;
+    }
+    this.offset = end;
   }
 }
+
+/** How each MQTT 5 property (§2.2.2.2) is encoded: a fixed size in bytes or a kind. */
+const PROPERTY_KINDS = new Map<number, number | 'string' | 'pair' | 'binary' | 'varint'>([
+  [0x01, 1],
+  [0x02, 4],
+  [0x03, 'string'],
+  [0x08, 'string'],
+  [0x09, 'binary'],
+  [0x0b, 'varint'],
+  [0x11, 4],
+  [0x12, 'string'],
+  [0x13, 2],
+  [0x15, 'string'],
+  [0x16, 'binary'],
+  [0x17, 1],
+  [0x18, 4],
+  [0x19, 1],
+  [0x1a, 'string'],
+  [0x1c, 'string'],
+  [0x1f, 'string'],
+  [0x21, 2],
+  [0x22, 2],
+  [0x23, 2],
+  [0x24, 1],
+  [0x25, 1],
+  [0x26, 'pair'],
+  [0x27, 4],
+  [0x28, 1],
+  [0x29, 1],
+  [0x2a, 1],
+]);

@@ -1,5 +1,6 @@
 import type { Buffer } from 'buffer';
 import type { IPublishPacket } from 'mqtt-packet';
+import { reuseIncomingFrame } from '../../codec/publish-encoder.ts';
 import { ReasonCode } from '../../codec/reason-codes.ts';
 import { orderedUserProperties } from '../../codec/user-property-order.ts';
 import { isValidTopicName } from '../../topic/topic-validate.ts';
@@ -10,7 +11,12 @@ import { createMessage, type PublishProperties } from '../message.ts';
 import { isWellFormedPayload } from '../payload-format.ts';
 
 /** validate → authorise → route → acknowledge. */
-export function handlePublish(broker: Broker, client: ClientConnection, packet: IPublishPacket): void {
+export function handlePublish(
+  broker: Broker,
+  client: ClientConnection,
+  packet: IPublishPacket,
+  frame?: Uint8Array,
+): void {
   const v5 = client.protocolVersion === 5;
   const topic = v5 ? resolveTopic(client, packet) : packet.topic;
   if (topic === undefined) return;
@@ -48,6 +54,9 @@ export function handlePublish(broker: Broker, client: ClientConnection, packet: 
         },
         broker.env.clock.now(),
       );
+      if (frame && packet.properties?.topicAlias === undefined) {
+        reuseIncomingFrame(message, frame, client.protocolVersion);
+      }
       // 0x10 only when no subscription matched (the router counts that as a "no-subscribers" drop),
       // not when a matching subscriber's copy was dropped (offline at QoS 0, queue full, too large).
       const unmatched = broker.counters.dropped['no-subscribers'];
@@ -114,6 +123,12 @@ function checkV5Publish(broker: Broker, client: ClientConnection, packet: IPubli
   // A client never sends Subscription Identifiers [MQTT-3.3.4-6].
   if (packet.properties?.subscriptionIdentifier !== undefined) {
     protocolViolation(client, 'Subscription Identifier in a PUBLISH from a client');
+    return false;
+  }
+  // The Response Topic is a topic name: no wildcards [MQTT-3.3.2-14] (§3.3.2.3.5: a Protocol Error).
+  const responseTopic = packet.properties?.responseTopic;
+  if (responseTopic !== undefined && !isValidTopicName(responseTopic)) {
+    protocolViolation(client, `invalid Response Topic "${responseTopic}"`);
     return false;
   }
   if (packet.properties?.payloadFormatIndicator && !isWellFormedPayload(packet.payload as Uint8Array)) {
