@@ -55,6 +55,7 @@ export function toSessionDetail(session: Session): SessionDetail {
     inflightMessages.push(toMessageView(flight.message, flight.qos, flight.retain, flight.packetId));
   }
   const queuedMessages = session.queue
+    .toArray()
     .slice(0, maxDetailMessages)
     .map((queued) => toMessageView(queued.message, queued.qos, queued.retain));
   return { ...toSessionSummary(session), subscriptionList, inflightMessages, queuedMessages };

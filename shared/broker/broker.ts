@@ -234,7 +234,7 @@ export class Broker implements TransportAcceptor {
     session.delayedWill = undefined;
     this.router.removeAllSubscriptions(session);
     this.router.handOff(session);
-    session.queue.length = 0;
+    session.queue.clear();
     session.inflight.clear();
     if (delayedWill) {
       delayedWill.timer.cancel();

@@ -36,6 +36,17 @@ export function createMessage(
   publishedAt: number,
 ): Message {
   const expiry = fields.properties?.messageExpiryInterval;
-  const expiresAt = expiry === undefined ? undefined : publishedAt + expiry * 1000;
-  return { ...fields, publishedAt, expiresAt, wire: undefined };
+  // One literal with every field, so all messages share one shape on the publish path.
+  return {
+    topic: fields.topic,
+    payload: fields.payload,
+    qos: fields.qos,
+    retain: fields.retain,
+    properties: fields.properties,
+    publishedAt,
+    origin: fields.origin,
+    userPropertyOrder: fields.userPropertyOrder,
+    expiresAt: expiry === undefined ? undefined : publishedAt + expiry * 1000,
+    wire: undefined,
+  };
 }

@@ -237,16 +237,14 @@ export class Router {
    * member that is online, so the group loses nothing while others can take them. A session that
    * ends with its connection hands them to an offline member's session rather than lose them. */
   redistribute(session: Session): void {
-    if (!session.queue.some((entry) => entry.group)) return;
-    const kept = session.queue.filter((entry) => {
+    if (!session.queue.some((entry) => entry.group !== undefined)) return;
+    session.queue.retain((entry) => {
       if (!entry.group) return true;
       const pick = this.shared.pick(entry.group, session);
       if (!pick || (!pick.session.owner && session.persistent)) return true;
       this.deliverToGroup(entry.group, entry.message, session);
       return false;
     });
-    session.queue.length = 0;
-    session.queue.push(...kept);
   }
 
   /**

@@ -2,6 +2,7 @@ import type { QoS } from 'mqtt-packet';
 import type { Message } from '../broker/message.ts';
 import type { SharedGroup } from '../broker/shared-groups.ts';
 import type { LongTimer } from '../env/long-timer.ts';
+import { DeliveryQueue } from './delivery-queue.ts';
 
 /** MQTT 5 subscription options (§3.8.3.1); 3.1.1 subscriptions use only `qos`. */
 export interface SubscriptionOptions {
@@ -57,7 +58,7 @@ const MAX_PACKET_ID = 0xffff;
 export class Session {
   readonly subscriptions = new Map<string, SubscriptionOptions>();
   readonly inflight = new Map<number, OutboundFlight>();
-  readonly queue: QueuedDelivery[] = [];
+  readonly queue = new DeliveryQueue<QueuedDelivery>();
   /** Inbound QoS 2 packet ids received and not yet released [MQTT-4.3.3-2]. */
   readonly inboundQos2 = new Set<number>();
   owner: SessionOwner | undefined;

@@ -27,7 +27,7 @@ export function takeSnapshot(broker: Broker): BrokerSnapshot {
         state: flight.state,
         message: storeMessage(flight.message),
       })),
-      queue: session.queue.map((entry) => ({
+      queue: session.queue.toArray().map((entry) => ({
         qos: entry.qos,
         retain: entry.retain,
         subscriptionIds: entry.subscriptionIds,

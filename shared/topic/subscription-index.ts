@@ -1,14 +1,19 @@
-import { LevelTree } from './level-tree.ts';
+import { type LevelNode, LevelTree } from './level-tree.ts';
 import { splitLevels } from './topic-validate.ts';
+
+/** Distinct topic names whose matches are remembered; past this the cache starts over. */
+const MATCH_CACHE_SIZE = 10_000;
 
 /**
  * Topic filters → subscribers. `match` walks the tree once per level of the topic name, following
  * the exact level, `+` and `#`; a topic starting with `$` is not matched by a wildcard in the first
- * level [MQTT-4.7.2-1].
+ * level [MQTT-4.7.2-1]. The matches of recently published topics are cached until the index changes.
  */
 export class SubscriptionIndex<S, O> {
   private readonly tree = new LevelTree<Map<S, O>>();
   private count = 0;
+  /** topic → its matches, flattened (subscriber, options, …); cleared by any change to the index. */
+  private readonly cache = new Map<string, Array<S | O>>();
 
   get size(): number {
     return this.count;
@@ -20,6 +25,7 @@ export class SubscriptionIndex<S, O> {
     const replaced = subscribers.has(subscriber);
     subscribers.set(subscriber, options);
     if (!replaced) this.count++;
+    this.cache.clear();
     return replaced;
   }
 
@@ -28,36 +34,55 @@ export class SubscriptionIndex<S, O> {
     const subscribers = this.tree.get(levels);
     if (!subscribers?.delete(subscriber)) return false;
     this.count--;
+    this.cache.clear();
     if (subscribers.size === 0) this.tree.delete(levels);
     return true;
   }
 
   match(topic: string, visit: (subscriber: S, options: O) => void): void {
-    const levels = splitLevels(topic);
-    const dollar = topic.startsWith('$');
-    const walk = (node: typeof this.tree.root, depth: number): void => {
-      const children = node.children;
-      if (!children) return;
-      const wildcardsAllowed = !(dollar && depth === 0);
-      if (wildcardsAllowed) {
-        // `#` also matches the parent level: "a/#" matches "a" [MQTT-4.7.1-2].
-        const hash = children.get('#');
-        if (hash?.value) for (const [s, o] of hash.value) visit(s, o);
-      }
-      if (depth === levels.length) return;
-      const exact = children.get(levels[depth]!);
-      if (exact) {
-        if (depth + 1 === levels.length && exact.value) for (const [s, o] of exact.value) visit(s, o);
-        walk(exact, depth + 1);
-      }
-      if (wildcardsAllowed) {
-        const plus = children.get('+');
-        if (plus) {
-          if (depth + 1 === levels.length && plus.value) for (const [s, o] of plus.value) visit(s, o);
-          walk(plus, depth + 1);
-        }
-      }
-    };
-    walk(this.tree.root, 0);
+    let matches = this.cache.get(topic);
+    if (!matches) {
+      matches = [];
+      this.walk(this.tree.root, splitLevels(topic), 0, topic.startsWith('$'), matches);
+      if (this.cache.size >= MATCH_CACHE_SIZE) this.cache.clear();
+      this.cache.set(topic, matches);
+    }
+    for (let i = 0; i < matches.length; i += 2) visit(matches[i] as S, matches[i + 1] as O);
   }
+
+  /** Collects (subscriber, options) pairs, flattened, for the topic levels below `node`. */
+  private walk(
+    node: LevelNode<Map<S, O>>,
+    levels: string[],
+    depth: number,
+    dollar: boolean,
+    out: Array<S | O>,
+  ): void {
+    const children = node.children;
+    if (!children) return;
+    const wildcardsAllowed = !(dollar && depth === 0);
+    if (wildcardsAllowed) {
+      // `#` also matches the parent level: "a/#" matches "a" [MQTT-4.7.1-2].
+      const hash = children.get('#');
+      if (hash?.value) collect(hash.value, out);
+    }
+    if (depth === levels.length) return;
+    const last = depth + 1 === levels.length;
+    const exact = children.get(levels[depth]!);
+    if (exact) {
+      if (last && exact.value) collect(exact.value, out);
+      this.walk(exact, levels, depth + 1, dollar, out);
+    }
+    if (wildcardsAllowed) {
+      const plus = children.get('+');
+      if (plus) {
+        if (last && plus.value) collect(plus.value, out);
+        this.walk(plus, levels, depth + 1, dollar, out);
+      }
+    }
+  }
+}
+
+function collect<S, O>(subscribers: Map<S, O>, out: Array<S | O>): void {
+  for (const [subscriber, options] of subscribers) out.push(subscriber, options);
 }

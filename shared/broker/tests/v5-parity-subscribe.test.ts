@@ -226,7 +226,7 @@ describe('UNSUBSCRIBE and UNSUBACK', () => {
     client.send({ cmd: 'disconnect' });
     await client.waitClosed();
     publishText(broker, 't', 'offline', 1);
-    expect(broker.sessions.get('c')!.queue).toEqual([]);
+    expect(broker.sessions.get('c')!.queue.toArray()).toEqual([]);
     const back = await resumeV5(broker, 'c');
     expect(await takePublishes(back)).toEqual([]);
   });
