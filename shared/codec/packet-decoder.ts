@@ -1,6 +1,5 @@
-import { Buffer } from 'buffer';
 import type { Packet } from 'mqtt-packet';
-import mqttPacket from 'mqtt-packet';
+import { parseFrame } from './frame-parser.ts';
 import { type FrameError, FrameReader } from './frame-reader.ts';
 import { decodePublishV4 } from './publish-fast-decoder.ts';
 import { rememberUserPropertyOrder } from './user-property-order.ts';
@@ -28,9 +27,6 @@ const PUBLISH_TYPE = 3;
 /** Bytes in, whole validated packets out. One per connection: it carries the protocol version. */
 export class PacketDecoder {
   private readonly frames: FrameReader;
-  private readonly parser = mqttPacket.parser();
-  private parsed: Packet | undefined;
-  private parseError: Error | undefined;
   private failed = false;
   protocolVersion = 4;
 
@@ -38,12 +34,6 @@ export class PacketDecoder {
     private readonly handler: DecodeHandler,
     maxPacketSize: number,
   ) {
-    this.parser.on('packet', (packet: Packet) => {
-      this.parsed = packet;
-    });
-    this.parser.on('error', (error: Error) => {
-      this.parseError = error;
-    });
     this.frames = new FrameReader(
       {
         frame: (bytes) => this.decodeFrame(bytes),
@@ -70,7 +60,9 @@ export class PacketDecoder {
     }
     const fast =
       frame[0]! >> 4 === PUBLISH_TYPE && this.protocolVersion !== 5 ? decodePublishV4(frame) : undefined;
-    const { packet, error } = fast ? { packet: fast, error: undefined } : this.parse(frame);
+    const { packet, error } = fast
+      ? { packet: fast, error: undefined }
+      : parseFrame(frame, this.protocolVersion);
     if (error || !packet)
       return this.fail({ kind: 'malformed', message: error?.message ?? 'incomplete packet' });
     const version = packet.cmd === 'connect' ? (packet.protocolVersion ?? 4) : this.protocolVersion;
@@ -78,17 +70,6 @@ export class PacketDecoder {
     if (problem) return this.fail({ kind: 'malformed', message: `${packet.cmd}: ${problem}` });
     if (version === 5) rememberUserPropertyOrder(packet, frame);
     this.handler.packet(packet, frame);
-  }
-
-  private parse(frame: Uint8Array): { packet: Packet | undefined; error: Error | undefined } {
-    this.parsed = undefined;
-    this.parseError = undefined;
-    // The parser reads the version from its settings when decoding v5 properties.
-    (this.parser as unknown as { settings: { protocolVersion: number } }).settings = {
-      protocolVersion: this.protocolVersion,
-    };
-    this.parser.parse(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
-    return { packet: this.parsed, error: this.parseError };
   }
 
   private fail(error: DecodeError): void {
