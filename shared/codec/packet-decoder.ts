@@ -1,4 +1,5 @@
 import type { Packet } from 'mqtt-packet';
+import { decodeShortPacket } from './ack-fast-decoder.ts';
 import { parseFrame } from './frame-parser.ts';
 import { type FrameError, FrameReader } from './frame-reader.ts';
 import { decodePublishV4 } from './publish-fast-decoder.ts';
@@ -58,8 +59,12 @@ export class PacketDecoder {
       const problem = checkConnectProtocol(frame);
       if (problem) return this.fail(problem);
     }
-    const fast =
-      frame[0]! >> 4 === PUBLISH_TYPE && this.protocolVersion !== 5 ? decodePublishV4(frame) : undefined;
+    const isPublish = frame[0]! >> 4 === PUBLISH_TYPE;
+    const fast = isPublish
+      ? this.protocolVersion !== 5
+        ? decodePublishV4(frame)
+        : undefined
+      : decodeShortPacket(frame);
     const { packet, error } = fast
       ? { packet: fast, error: undefined }
       : parseFrame(frame, this.protocolVersion);
