@@ -51,7 +51,7 @@ export interface BrokerStore {
   save(snapshot: BrokerSnapshot): Promise<void>;
 }
 
-/** Keeps the last snapshot in memory: state survives a broker restart within one process. */
+/** Keeps the last snapshot in memory: state survives a broker restart within the same program run. */
 export class MemoryStore implements BrokerStore {
   private snapshot: BrokerSnapshot | undefined;
 
