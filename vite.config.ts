@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { chromiumLaunchOptions } from './e2e/chromium-launch.ts';
 
 const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 
@@ -16,10 +18,36 @@ export default defineConfig({
   },
   test: {
     root: repoRoot,
-    include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'web/**/*.test.ts', 'bench/**/*.test.ts'],
     testTimeout: 15_000,
     hookTimeout: 15_000,
     // Integration tests spawn brokers and mosquitto clients; two cores are all this machine has.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'web/**/*.test.ts', 'bench/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, '**/*.browser.test.ts'],
+        },
+      },
+      {
+        // `*.browser.test.ts` run in Debian's Chromium: the in-tab broker, its socket and IndexedDB.
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['web/**/*.browser.test.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({ launchOptions: chromiumLaunchOptions }),
+            instances: [{ browser: 'chromium' }],
+            screenshotDirectory: 'test-results/vitest-browser',
+          },
+          // Failure screenshots are attached to the report; keep them with the other test output.
+          attachmentsDir: 'test-results/vitest-attachments',
+        },
+      },
+    ],
   },
 });

@@ -3,10 +3,16 @@ import { connect, type Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cloneConfig, defaultConfig, type LimitsConfig } from '../config/config-schema.ts';
-import { parseListenUrl } from '../config/listen-url.ts';
+import {
+  lengthPrefixed,
+  rawConnect,
+  rawPacket,
+  variableByteInteger,
+} from '../../shared/testing/raw-packets.ts';
+import type { LimitsConfig } from '../config/config-schema.ts';
 import { createLogger } from '../logging/create-logger.ts';
-import { type RunningServer, startServer } from '../start-server.ts';
+import type { RunningServer } from '../start-server.ts';
+import { startTestServer } from './integration-helpers.ts';
 
 const MAX_PACKET_SIZE = 64 * 1024;
 
@@ -61,7 +67,7 @@ const attacks: Attack[] = [
   {
     name: 'ill-formed UTF-8 in a CONNECT client id [MQTT-1.5.3-1]',
     connected: false,
-    bytes: rawConnect([0x69, 0x64, 0xff, 0xfe]),
+    bytes: rawConnect({ clientId: [0x69, 0x64, 0xff, 0xfe] }),
     reason: /^malformed-packet$/,
     detail: /ill-formed-utf8/,
   },
@@ -144,16 +150,11 @@ describe('bad input over TCP', () => {
   });
 
   async function start(limits: Partial<LimitsConfig> = {}): Promise<number> {
-    const config = cloneConfig(defaultConfig);
-    config.listen = [parseListenUrl('tcp://127.0.0.1:0')];
-    config.limits = { ...config.limits, maxPacketSize: MAX_PACKET_SIZE, ...limits };
-    // Only the listener above: never a fixed port.
-    config.dashboard.enabled = false;
     lines = [];
-    server = await startServer(
-      config,
-      createLogger({ level: 'debug', format: 'text', write: (line) => lines.push(line) }),
-    );
+    server = await startTestServer(['tcp://127.0.0.1:0'], {
+      limits: { maxPacketSize: MAX_PACKET_SIZE, ...limits },
+      logger: createLogger({ level: 'debug', format: 'text', write: (line) => lines.push(line) }),
+    });
     return server.listeners[0]!.port;
   }
 
@@ -265,36 +266,7 @@ function encode(packet: Packet): Uint8Array {
 
 /** A QoS 0 PUBLISH with the topic bytes as given (mqtt-packet would encode only valid strings). */
 function rawPublish(topic: number[]): Uint8Array {
-  const body = [...lengthPrefixed(topic), 0x78];
-  return Uint8Array.from([0x30, ...variableByteInteger(body.length), ...body]);
-}
-
-/** A v4 CONNECT (clean session, keepalive 0) with the client id bytes as given. */
-function rawConnect(clientId: number[]): Uint8Array {
-  const body = [
-    ...lengthPrefixed([...new TextEncoder().encode('MQTT')]),
-    4,
-    0x02,
-    0,
-    0,
-    ...lengthPrefixed(clientId),
-  ];
-  return Uint8Array.from([0x10, ...variableByteInteger(body.length), ...body]);
-}
-
-function lengthPrefixed(bytes: number[]): number[] {
-  return [bytes.length >> 8, bytes.length & 0xff, ...bytes];
-}
-
-function variableByteInteger(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value % 128;
-    value = Math.floor(value / 128);
-    if (value > 0) byte |= 0x80;
-    out.push(byte);
-  } while (value > 0);
-  return out;
+  return rawPacket(0x30, [...lengthPrefixed(topic), 0x78]);
 }
 
 /** Deterministic noise (mulberry32), so a failure replays. */

@@ -1,10 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SubscribeEvent } from '../../shared/index.ts';
-import { cloneConfig, defaultConfig } from '../config/config-schema.ts';
-import { parseListenUrl } from '../config/listen-url.ts';
-import { createLogger } from '../logging/create-logger.ts';
-import { type RunningServer, startServer } from '../start-server.ts';
+import type { RunningServer } from '../start-server.ts';
+import { startTestServer } from './integration-helpers.ts';
 
 const hasMosquittoClients = spawnSync('which', ['mosquitto_pub', 'mosquitto_sub']).status === 0;
 const EXIT_TIMEOUT_MS = 5000;
@@ -31,12 +29,7 @@ describe.skipIf(!hasMosquittoClients)('mosquitto_pub / mosquitto_sub against the
   const running = new Map<ChildProcess, Promise<Finished>>();
 
   beforeEach(async () => {
-    const config = cloneConfig(defaultConfig);
-    config.listen = [parseListenUrl('tcp://127.0.0.1:0')];
-    config.log.level = 'silent';
-    // Only the listeners above: never a fixed port.
-    config.dashboard.enabled = false;
-    server = await startServer(config, createLogger(config.log));
+    server = await startTestServer(['tcp://127.0.0.1:0']);
     port = server.listeners[0]!.port;
   });
 

@@ -1,10 +1,8 @@
-import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import type { IDisconnectPacket, IPublishPacket } from 'mqtt-packet';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cloneConfig, defaultConfig } from '../config/config-schema.ts';
-import { parseListenUrl } from '../config/listen-url.ts';
-import { createLogger } from '../logging/create-logger.ts';
-import { type RunningServer, startServer } from '../start-server.ts';
+import type { RunningServer } from '../start-server.ts';
+import { MqttClients, type Peer, startTestServer } from './integration-helpers.ts';
 
 interface Received {
   topic: string;
@@ -13,67 +11,35 @@ interface Received {
   retain: boolean;
 }
 
-/** Records every message a client receives from the moment it is created, so that messages arriving
- * in the same chunk as CONNACK (a resumed session's queue) are not missed. */
-class Inbox {
-  readonly messages: Received[] = [];
-
-  constructor(client: MqttClient) {
-    client.on('message', (topic, payload, packet: IPublishPacket) => {
-      this.messages.push({ topic, payload: payload.toString(), qos: packet.qos, retain: packet.retain });
-    });
-  }
-
-  /** The next `count` messages, oldest first. */
-  async take(count = 1): Promise<Received[]> {
-    await vi.waitFor(() => expect(this.messages.length).toBeGreaterThanOrEqual(count), {
-      timeout: 5000,
-      interval: 5,
-    });
-    return this.messages.splice(0, count);
-  }
-}
-
-interface Peer {
-  client: MqttClient;
-  inbox: Inbox;
-  connack: IConnackPacket;
+function received(topic: string, payload: string, packet: IPublishPacket): Received {
+  return { topic, payload, qos: packet.qos, retain: packet.retain };
 }
 
 describe.each(['tcp', 'ws'] as const)('mqtt package over %s', (transport) => {
   let server: RunningServer;
   let url: string;
-  const clients: MqttClient[] = [];
+  const clients = new MqttClients();
 
   beforeEach(async () => {
-    const config = cloneConfig(defaultConfig);
-    config.listen = ['tcp://127.0.0.1:0', 'ws://127.0.0.1:0/mqtt'].map(parseListenUrl);
-    config.log.level = 'silent';
-    // Only the listeners above: never a fixed port.
-    config.dashboard.enabled = false;
-    server = await startServer(config, createLogger(config.log));
+    server = await startTestServer(['tcp://127.0.0.1:0', 'ws://127.0.0.1:0/mqtt']);
     url = server.listeners[transport === 'tcp' ? 0 : 1]!.url;
   });
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((client) => client.endAsync(true)));
+    await clients.endAll();
     await server.stop(1000);
   });
 
-  async function connect(options: IClientOptions = {}): Promise<Peer> {
-    // No reconnects: a test that closes a connection wants it to stay closed.
-    const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
-    clients.push(client);
-    const inbox = new Inbox(client);
-    const connack = await new Promise<IConnackPacket>((resolve, reject) => {
-      client.once('connect', resolve);
-      client.once('error', reject);
-    });
-    return { client, inbox, connack };
+  function connect(options: IClientOptions = {}): Promise<Peer<Received>> {
+    return clients.connectPeer(url, options, received);
   }
 
   /** Publishes a marker and waits for it: everything published before it has been routed by then. */
-  async function flush(publisher: MqttClient, subscriber: Peer, topic: string): Promise<Received[]> {
+  async function flush(
+    publisher: MqttClient,
+    subscriber: Peer<Received>,
+    topic: string,
+  ): Promise<Received[]> {
     await publisher.publishAsync(topic, 'marker', { qos: 1 });
     const before: Received[] = [];
     for (;;) {

@@ -1,55 +1,45 @@
 // mqtt-spec: 5.0
-import { webcrypto } from 'node:crypto';
-import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import type { IAuthPacket } from 'mqtt-packet';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createScramClient, type ScramClient } from '../../shared/auth/scram-client.ts';
-import {
-  createScramAuthenticator,
-  deriveScramCredentials,
-  type ScramCredentials,
-} from '../../shared/auth/scram-sha-256.ts';
+import type { ScramClient } from '../../shared/auth/scram-client.ts';
 import { type Broker, createBroker, silentLogger } from '../../shared/index.ts';
+import {
+  createTestScramAuthenticator,
+  createTestScramClient,
+  SCRAM_METHOD,
+} from '../../shared/testing/scram-fixture.ts';
 import type { BoundListener } from '../listeners/bound-listener.ts';
 import { listenTcp } from '../listeners/tcp-listener.ts';
 import { createNodeEnvironment } from '../node-environment.ts';
-
-const METHOD = 'SCRAM-SHA-256';
-const subtle = webcrypto.subtle as SubtleCrypto;
-const randomBytes = (length: number) => webcrypto.getRandomValues(new Uint8Array(length));
-
-const users = new Map<string, ScramCredentials>([
-  ['alice', await deriveScramCredentials(subtle, 'correct horse', randomBytes(16), 4096)],
-]);
+import { connackOf, MqttClients } from './integration-helpers.ts';
 
 /** startServer has no enhanced-auth option yet: the broker and a TCP listener on port 0, by hand. */
 describe('enhanced authentication (SCRAM-SHA-256) with the mqtt package over TCP', () => {
   let broker: Broker;
   let listener: BoundListener;
-  const clients: MqttClient[] = [];
+  const clients = new MqttClients();
 
   beforeEach(async () => {
     broker = createBroker({
       env: createNodeEnvironment(silentLogger),
-      enhancedAuth: [createScramAuthenticator({ subtle, randomBytes, lookup: (name) => users.get(name) })],
+      enhancedAuth: [createTestScramAuthenticator()],
     });
     listener = await listenTcp(broker, '127.0.0.1', 0);
   });
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((client) => client.endAsync(true)));
+    await clients.endAll();
     broker.shutdown();
     await listener.close(1000);
   });
 
   /** A v5 client that answers the broker's AUTH 0x18 with the SCRAM client-final message. */
   function scramClient(scram: ScramClient, options: IClientOptions = {}): MqttClient {
-    const client = mqtt.connect(listener.url, {
+    const client = clients.connect(listener.url, {
       protocolVersion: 5,
-      reconnectPeriod: 0,
-      connectTimeout: 5000,
       ...options,
-      properties: { authenticationMethod: METHOD, authenticationData: Buffer.from(scram.first()) },
+      properties: { authenticationMethod: SCRAM_METHOD, authenticationData: Buffer.from(scram.first()) },
     });
     client.handleAuth = (packet: IAuthPacket, callback) => {
       if (packet.reasonCode !== 0x18) return callback();
@@ -58,32 +48,20 @@ describe('enhanced authentication (SCRAM-SHA-256) with the mqtt package over TCP
           callback(undefined, {
             cmd: 'auth',
             reasonCode: 0x18,
-            properties: { authenticationMethod: METHOD, authenticationData: Buffer.from(final) },
+            properties: { authenticationMethod: SCRAM_METHOD, authenticationData: Buffer.from(final) },
           }),
         (error: Error) => callback(error),
       );
     };
-    clients.push(client);
     return client;
   }
 
-  function outcome(client: MqttClient): Promise<IConnackPacket> {
-    return new Promise((resolve, reject) => {
-      client.once('connect', resolve);
-      client.once('error', reject);
-    });
-  }
-
-  function scram(password = 'correct horse', username = 'alice'): ScramClient {
-    return createScramClient({ subtle, randomBytes, username, password });
-  }
-
   it('[MQTT-4.12.0-2] [MQTT-4.12.0-5] completes the AUTH exchange; CONNACK carries the method and a server signature the client verifies', async () => {
-    const exchange = scram();
+    const exchange = createTestScramClient();
     const client = scramClient(exchange, { clientId: 'dev' });
-    const connack = await outcome(client);
+    const connack = await connackOf(client);
     expect(connack.reasonCode).toBe(0);
-    expect(connack.properties?.authenticationMethod).toBe(METHOD);
+    expect(connack.properties?.authenticationMethod).toBe(SCRAM_METHOD);
     expect(await exchange.verify(connack.properties!.authenticationData!)).toBe(true);
 
     // An ordinary session from here on.
@@ -96,30 +74,27 @@ describe('enhanced authentication (SCRAM-SHA-256) with the mqtt package over TCP
   });
 
   it('[MQTT-4.12.0-4] refuses a wrong password with CONNACK 0x86', async () => {
-    const client = scramClient(scram('wrong'));
-    await expect(outcome(client)).rejects.toMatchObject({ code: 0x86 });
+    const client = scramClient(createTestScramClient('wrong'));
+    await expect(connackOf(client)).rejects.toMatchObject({ code: 0x86 });
     expect(client.connected).toBe(false);
     expect(broker.connectionCount).toBe(0);
   });
 
   it('[MQTT-4.12.0-1] refuses an unsupported method with CONNACK 0x8C', async () => {
-    const client = mqtt.connect(listener.url, {
+    const client = clients.connect(listener.url, {
       protocolVersion: 5,
-      reconnectPeriod: 0,
       properties: { authenticationMethod: 'GS2-KRB5', authenticationData: Buffer.from('x') },
     });
-    clients.push(client);
-    await expect(outcome(client)).rejects.toMatchObject({ code: 0x8c });
+    await expect(connackOf(client)).rejects.toMatchObject({ code: 0x8c });
   });
 
   it('[MQTT-4.12.0-6] a client without a method connects without any AUTH packet', async () => {
-    const client = mqtt.connect(listener.url, { protocolVersion: 5, reconnectPeriod: 0 });
-    clients.push(client);
+    const client = clients.connect(listener.url, { protocolVersion: 5 });
     let authPackets = 0;
     client.on('packetreceive', (packet) => {
       if (packet.cmd === 'auth') authPackets++;
     });
-    const connack = await outcome(client);
+    const connack = await connackOf(client);
     expect(connack.reasonCode).toBe(0);
     expect(connack.properties?.authenticationMethod).toBeUndefined();
     expect(authPackets).toBe(0);

@@ -1,11 +1,9 @@
 // mqtt-spec: 5.0
-import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
+import type { IClientOptions } from 'mqtt';
 import type { IPublishPacket } from 'mqtt-packet';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cloneConfig, defaultConfig } from '../config/config-schema.ts';
-import { parseListenUrl } from '../config/listen-url.ts';
-import { createLogger } from '../logging/create-logger.ts';
-import { type RunningServer, startServer } from '../start-server.ts';
+import type { RunningServer } from '../start-server.ts';
+import { MqttClients, type Peer, startTestServer } from './integration-helpers.ts';
 
 interface Received {
   topic: string;
@@ -13,65 +11,27 @@ interface Received {
   packet: IPublishPacket;
 }
 
-/** Records every message from the moment the client exists, so that a resumed session's queue,
- * arriving with CONNACK, is not missed. */
-class Inbox {
-  readonly messages: Received[] = [];
-
-  constructor(client: MqttClient) {
-    client.on('message', (topic, payload, packet: IPublishPacket) => {
-      this.messages.push({ topic, payload: payload.toString(), packet });
-    });
-  }
-
-  async take(count = 1): Promise<Received[]> {
-    await vi.waitFor(() => expect(this.messages.length).toBeGreaterThanOrEqual(count), {
-      timeout: 5000,
-      interval: 5,
-    });
-    return this.messages.splice(0, count);
-  }
-}
-
-interface Peer {
-  client: MqttClient;
-  inbox: Inbox;
-  connack: IConnackPacket;
+function received(topic: string, payload: string, packet: IPublishPacket): Received {
+  return { topic, payload, packet };
 }
 
 describe('mqtt package at protocolVersion 5 over TCP', () => {
   let server: RunningServer;
   let url: string;
-  const clients: MqttClient[] = [];
+  const clients = new MqttClients();
 
   beforeEach(async () => {
-    const config = cloneConfig(defaultConfig);
-    config.listen = [parseListenUrl('tcp://127.0.0.1:0')];
-    config.log.level = 'silent';
-    config.dashboard.enabled = false;
-    server = await startServer(config, createLogger(config.log));
+    server = await startTestServer(['tcp://127.0.0.1:0']);
     url = server.listeners[0]!.url;
   });
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((client) => client.endAsync(true)));
+    await clients.endAll();
     await server.stop(1000);
   });
 
-  async function connect(options: IClientOptions = {}): Promise<Peer> {
-    const client = mqtt.connect(url, {
-      protocolVersion: 5,
-      reconnectPeriod: 0,
-      connectTimeout: 5000,
-      ...options,
-    });
-    clients.push(client);
-    const inbox = new Inbox(client);
-    const connack = await new Promise<IConnackPacket>((resolve, reject) => {
-      client.once('connect', resolve);
-      client.once('error', reject);
-    });
-    return { client, inbox, connack };
+  function connect(options: IClientOptions = {}): Promise<Peer<Received>> {
+    return clients.connectPeer(url, { protocolVersion: 5, ...options }, received);
   }
 
   it('[MQTT-3.3.4-3] [MQTT-3.3.4-4] carries the Subscription Identifiers of every matching subscription', async () => {

@@ -6,6 +6,7 @@ import { useOverview } from '../features/overview/overview-queries.ts';
 import { OverviewView } from '../features/overview/overview-view.tsx';
 import { PublishView } from '../features/publish/publish-view.tsx';
 import { RetainedView } from '../features/retained/retained-view.tsx';
+import { SandboxView } from '../features/sandbox/sandbox-view.tsx';
 import { SessionsView } from '../features/sessions/sessions-view.tsx';
 import { TopicsView } from '../features/topics/topics-view.tsx';
 import { AdminApiError } from '../link/remote-broker-link.ts';
@@ -25,6 +26,7 @@ const screens: Record<ViewName, () => React.JSX.Element> = {
   live: LiveView,
   publish: PublishView,
   retained: RetainedView,
+  sandbox: SandboxView,
 };
 
 /** The dashboard for one broker, whichever BrokerLink reaches it. */

@@ -1,6 +1,6 @@
 import { useCallback, useSyncExternalStore } from 'react';
 
-export const views = ['overview', 'sessions', 'topics', 'live', 'publish', 'retained'] as const;
+export const views = ['overview', 'sessions', 'topics', 'live', 'publish', 'retained', 'sandbox'] as const;
 export type ViewName = (typeof views)[number];
 
 export interface Route {

@@ -1,11 +1,13 @@
 import {
   Activity,
   Archive,
+  FlaskConical,
   FolderTree,
   LayoutDashboard,
   Moon,
   RadioTower,
   Send,
+  Server,
   Sun,
   Users,
 } from 'lucide-react';
@@ -14,11 +16,14 @@ import { useOverview } from '../features/overview/overview-queries.ts';
 import { formatCount, formatDuration } from '../lib/format.ts';
 import { Badge } from '../ui/badge.tsx';
 import { Button } from '../ui/button.tsx';
+import { modeHref } from './app-mode.ts';
 import { useBrokerLink } from './broker-link-context.tsx';
 import { formatHash, type ViewName } from './hash-route.ts';
 import { useLiveState } from './live-status.ts';
 import styles from './shell.module.css';
 import { useTheme } from './use-theme.ts';
+
+const sandboxItem = { view: 'sandbox', label: 'Sandbox', icon: <FlaskConical size={16} /> } as const;
 
 const navigation: { view: ViewName; label: string; icon: ReactNode }[] = [
   { view: 'overview', label: 'Overview', icon: <LayoutDashboard size={16} /> },
@@ -50,8 +55,9 @@ export function Shell({ current, children }: { current: ViewName; children: Reac
             </div>
           </div>
         </div>
+        <ModeSwitch mode={link.mode} />
         <nav className={styles.nav} aria-label="Views">
-          {navigation.map((item) => (
+          {(link.mode === 'sandbox' ? [sandboxItem, ...navigation] : navigation).map((item) => (
             <a
               key={item.view}
               href={formatHash({ view: item.view })}
@@ -87,6 +93,33 @@ export function Shell({ current, children }: { current: ViewName; children: Reac
       </aside>
       <main className={styles.main}>{children}</main>
     </div>
+  );
+}
+
+/** Server or in-tab sandbox; switching is a page load, each mode having its own broker. */
+function ModeSwitch({ mode }: { mode: 'server' | 'sandbox' }) {
+  const here = window.location.href;
+  return (
+    <nav className={styles.modes} aria-label="Mode">
+      <a
+        className={styles.mode}
+        href={modeHref('server', here)}
+        aria-current={mode === 'server' ? 'page' : undefined}
+        title="The broker this dashboard is served by"
+      >
+        <Server size={13} />
+        Server
+      </a>
+      <a
+        className={styles.mode}
+        href={modeHref('sandbox', here)}
+        aria-current={mode === 'sandbox' ? 'page' : undefined}
+        title="A broker running inside this tab, with virtual clients"
+      >
+        <FlaskConical size={13} />
+        Sandbox
+      </a>
+    </nav>
   );
 }
 

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectEvent } from '../../observe/broker-events.ts';
 import { PacketClient } from '../../testing/packet-client.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
 import type { AuthenticateResult, ConnectRequest } from '../broker-options.ts';
-
-function recordEvents(broker: ReturnType<typeof createTestBroker>['broker']) {
-  const connects: ConnectEvent[] = [];
-  broker.events.on('connect', (event) => connects.push(event));
-  return { connects };
-}
+import { connectPacket, publishPacket, recordEvents } from './flow-helpers.ts';
 
 /** An authentication outcome the test settles when it chooses. */
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
@@ -87,24 +81,9 @@ describe('CONNECT: authentication hook', () => {
     const pending = deferred<AuthenticateResult>();
     const { broker } = createTestBroker({ auth: { authenticate: () => pending.promise } });
     const client = PacketClient.open(broker);
-    client.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 4,
-      clientId: 'slow',
-      clean: true,
-      keepalive: 0,
-    });
+    client.send(connectPacket({ clientId: 'slow' }));
     client.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'echo', qos: 1 }] });
-    client.send({
-      cmd: 'publish',
-      topic: 'echo',
-      payload: Buffer.from('hi'),
-      qos: 1,
-      retain: false,
-      dup: false,
-      messageId: 2,
-    });
+    client.send(publishPacket('echo', 'hi', { qos: 1, messageId: 2 }));
     client.send({ cmd: 'pingreq' });
     await client.settle();
     expect(client.received).toEqual([]);
@@ -121,14 +100,7 @@ describe('CONNECT: authentication hook', () => {
     const pending = deferred<AuthenticateResult>();
     const { broker } = createTestBroker({ auth: { authenticate: () => pending.promise } });
     const client = PacketClient.open(broker);
-    client.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 4,
-      clientId: 'slow',
-      clean: true,
-      keepalive: 0,
-    });
+    client.send(connectPacket({ clientId: 'slow' }));
     client.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'a', qos: 1 }] });
     await client.settle();
     pending.resolve({ ok: false, reason: 'not-authorized' });
@@ -141,14 +113,7 @@ describe('CONNECT: authentication hook', () => {
     const pending = deferred<AuthenticateResult>();
     const { broker } = createTestBroker({ auth: { authenticate: () => pending.promise } });
     const client = PacketClient.open(broker);
-    client.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 4,
-      clientId: 'gone',
-      clean: false,
-      keepalive: 0,
-    });
+    client.send(connectPacket({ clientId: 'gone', clean: false }));
     await client.settle();
     client.close();
     await client.waitClosed();
@@ -191,14 +156,7 @@ describe('CONNECT: authentication hook', () => {
       auth: { authenticate: () => new Promise<AuthenticateResult>(() => {}) },
     });
     const client = PacketClient.open(broker);
-    client.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 4,
-      clientId: 'stuck',
-      clean: true,
-      keepalive: 0,
-    });
+    client.send(connectPacket({ clientId: 'stuck' }));
     await client.settle();
     env.clock.advance(4999);
     await client.settle();

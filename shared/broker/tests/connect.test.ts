@@ -1,41 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectEvent, DisconnectEvent } from '../../observe/broker-events.ts';
 import { PacketClient } from '../../testing/packet-client.ts';
+import { rawConnect } from '../../testing/raw-packets.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
-
-/** A length-prefixed UTF-8 string as CONNECT carries it. */
-function str(value: string): number[] {
-  const bytes = [...new TextEncoder().encode(value)];
-  return [bytes.length >> 8, bytes.length & 0xff, ...bytes];
-}
-
-/** A hand-built CONNECT, for the malformed ones mqtt-packet refuses to generate (body under 128 bytes). */
-function rawConnect(fields: {
-  name?: string;
-  level?: number;
-  flags?: number;
-  clientId?: string;
-  rest?: number[];
-}): number[] {
-  const body = [
-    ...str(fields.name ?? 'MQTT'),
-    fields.level ?? 4,
-    fields.flags ?? 0x02,
-    0,
-    0,
-    ...str(fields.clientId ?? 'raw'),
-    ...(fields.rest ?? []),
-  ];
-  return [0x10, body.length, ...body];
-}
-
-function recordEvents(broker: ReturnType<typeof createTestBroker>['broker']) {
-  const connects: ConnectEvent[] = [];
-  const disconnects: DisconnectEvent[] = [];
-  broker.events.on('connect', (event) => connects.push(event));
-  broker.events.on('disconnect', (event) => disconnects.push(event));
-  return { connects, disconnects };
-}
+import { connectPacket, publishPacket, recordEvents } from './flow-helpers.ts';
 
 describe('CONNECT: state guard', () => {
   it('[MQTT-3.1.0-1] closes a connection whose first packet is not CONNECT', async () => {
@@ -67,14 +34,7 @@ describe('CONNECT: state guard', () => {
     const { disconnects } = recordEvents(broker);
     const client = PacketClient.open(broker);
     expect((await client.connect({ clientId: 'twice' })).returnCode).toBe(0);
-    client.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 4,
-      clientId: 'twice',
-      clean: true,
-      keepalive: 0,
-    });
+    client.send(connectPacket({ clientId: 'twice' }));
     await client.waitClosed();
     expect(client.received).toEqual([]);
     expect(disconnects).toEqual([expect.objectContaining({ clientId: 'twice', reason: 'protocol-error' })]);
@@ -245,14 +205,7 @@ describe('CONNACK', () => {
     await sub.waitClosed();
     broker.publish({ topic: 't', payload: Buffer.from('queued'), qos: 1 });
     const again = PacketClient.open(broker);
-    again.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 4,
-      clientId: 'sub',
-      clean: false,
-      keepalive: 0,
-    });
+    again.send(connectPacket({ clientId: 'sub', clean: false }));
     await again.next('publish');
     expect(again.received.map((packet) => packet.cmd)).toEqual(['connack']);
   });
@@ -282,24 +235,9 @@ describe('CONNACK', () => {
       auth: { authenticate: () => ({ ok: false, reason: 'not-authorized' }) },
     });
     const client = PacketClient.open(broker);
-    client.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 4,
-      clientId: 'x',
-      clean: true,
-      keepalive: 0,
-    });
+    client.send(connectPacket({ clientId: 'x' }));
     client.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'a', qos: 0 }] });
-    client.send({
-      cmd: 'publish',
-      topic: 'a',
-      payload: Buffer.from('x'),
-      qos: 1,
-      retain: false,
-      dup: false,
-      messageId: 2,
-    });
+    client.send(publishPacket('a', 'x', { qos: 1, messageId: 2 }));
     await client.waitClosed();
     expect(client.received.map((packet) => packet.cmd)).toEqual(['connack']);
     expect(broker.metrics().messagesIn).toBe(0);

@@ -4,14 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { createTestBroker } from '../../testing/test-broker.ts';
 import type { Transport, TransportSink } from '../../transport/connection.ts';
 import type { Broker } from '../broker.ts';
-import { connectClient, payloadText, publishPacket, subscribe, takePublishes } from './flow-helpers.ts';
-
-function publishMany(broker: Broker, topic: string, count: number, qos: 0 | 1 | 2, size = 1): void {
-  for (let i = 0; i < count; i++) {
-    const payload = new TextEncoder().encode(String(i).padStart(size, '0'));
-    broker.publish({ topic, payload, qos });
-  }
-}
+import {
+  connectClient,
+  connectPacket,
+  payloadText,
+  publishNumbered,
+  publishPacket,
+  subscribe,
+  takePublishes,
+} from './flow-helpers.ts';
 
 /**
  * A peer whose socket stops taking bytes: the in-memory transport always reads, so this test
@@ -63,7 +64,7 @@ async function stalledSubscriber(
   qos: 0 | 1 | 2,
 ): Promise<StalledPeer> {
   const peer = new StalledPeer(broker);
-  peer.write({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId, clean: true, keepalive: 0 });
+  peer.write(connectPacket({ clientId }));
   peer.write({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos }] });
   await new Promise((resolve) => setTimeout(resolve, 5));
   expect(peer.packets.map((p) => p.cmd)).toEqual(['connack', 'suback']);
@@ -80,7 +81,7 @@ describe('inflight window (maxInflight)', () => {
     const { broker } = createTestBroker({ limits: { maxInflight: 3 } });
     const sub = await connectClient(broker, 'sub');
     await subscribe(sub, [['t', 1]]);
-    publishMany(broker, 't', 10, 1);
+    publishNumbered(broker, 't', 10, 1);
 
     const first = await takePublishes(sub);
     expect(first.map(payloadText)).toEqual(['0', '1', '2']);
@@ -107,7 +108,7 @@ describe('inflight window (maxInflight)', () => {
     const { broker } = createTestBroker({ limits: { maxInflight: 1 } });
     const sub = await connectClient(broker, 'sub');
     await subscribe(sub, [['t', 2]]);
-    publishMany(broker, 't', 2, 2);
+    publishNumbered(broker, 't', 2, 2);
     const [first] = await takePublishes(sub);
     sub.send({ cmd: 'pubrec', messageId: first!.messageId! });
     await sub.next('pubrel');
@@ -120,8 +121,8 @@ describe('inflight window (maxInflight)', () => {
     const { broker } = createTestBroker({ limits: { maxInflight: 1 } });
     const sub = await connectClient(broker, 'sub');
     await subscribe(sub, [['t', 2]]);
-    publishMany(broker, 't', 3, 1);
-    publishMany(broker, 't', 2, 0);
+    publishNumbered(broker, 't', 3, 1);
+    publishNumbered(broker, 't', 2, 0);
     const received = await takePublishes(sub);
     expect(received.map((p) => [payloadText(p), p.qos])).toEqual([
       ['0', 1],
@@ -138,7 +139,7 @@ describe('session queue (maxQueuedMessages)', () => {
     await subscribe(sub, [['t', 1]]);
     const drops: string[] = [];
     broker.events.on('drop', (event) => drops.push(`${event.cause}:${event.clientId}`));
-    publishMany(broker, 't', 6, 1);
+    publishNumbered(broker, 't', 6, 1);
     expect(broker.metrics()).toMatchObject({ inflight: 1, queued: 2 });
     expect(broker.metrics().dropped['queue-full']).toBe(3);
     expect(broker.metrics().dropped['no-subscribers']).toBe(0);
@@ -160,7 +161,7 @@ describe('session queue (maxQueuedMessages)', () => {
     await subscribe(sub, [['t', 1]]);
     sub.close();
     await sub.waitClosed();
-    publishMany(broker, 't', 5, 1);
+    publishNumbered(broker, 't', 5, 1);
     expect(broker.metrics().queued).toBe(3);
     expect(broker.metrics().dropped['queue-full']).toBe(2);
     const back = await connectClient(broker, 'sub', { clean: false });
@@ -215,7 +216,7 @@ describe('slow consumers', () => {
     const drops: string[] = [];
     broker.events.on('drop', (event) => drops.push(`${event.cause} ${event.topic} ${event.clientId}`));
     // Each PUBLISH is 2 + 3 + 40 = 45 bytes: five fit under 200 bytes, then the buffer is over.
-    publishMany(broker, 't', 20, 0, 40);
+    publishNumbered(broker, 't', 20, 0, { width: 40 });
     expect(broker.metrics().dropped['output-buffer-full']).toBe(15);
     expect(drops).toHaveLength(15);
     expect(drops[0]).toBe('output-buffer-full t slow');
@@ -229,7 +230,7 @@ describe('slow consumers', () => {
         .map((p) => Number(payloadText(p))),
     ).toEqual([0, 1, 2, 3, 4]);
     // With the buffer drained, QoS 0 flows again.
-    publishMany(broker, 't', 1, 0, 40);
+    publishNumbered(broker, 't', 1, 0, { width: 40 });
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(slow.publishes().filter((p) => p.topic === 't')).toHaveLength(6);
   });
@@ -271,7 +272,7 @@ describe('slow consumers', () => {
       ['important', 1],
     ]);
     // In one tick: QoS 0 fills the output buffer past its limit, then a QoS 1 message must wait.
-    publishMany(broker, 'burst', 3, 0, 50);
+    publishNumbered(broker, 'burst', 3, 0, { width: 50 });
     broker.publish({ topic: 'important', payload: new TextEncoder().encode('!'), qos: 1 });
     expect(broker.metrics().queued).toBe(1);
     const received = await takePublishes(sub);

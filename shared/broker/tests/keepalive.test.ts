@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { DisconnectEvent } from '../../observe/broker-events.ts';
 import { PacketClient } from '../../testing/packet-client.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
+import { recordEvents } from './flow-helpers.ts';
 
 async function setup(keepalive: number, version: 4 | 5 = 4) {
   const { broker, env } = createTestBroker();
-  const disconnects: DisconnectEvent[] = [];
-  broker.events.on('disconnect', (event) => disconnects.push(event));
+  const { disconnects } = recordEvents(broker);
   const client = PacketClient.open(broker, version);
   await client.connect({ clientId: 'dev', keepalive });
   return { broker, env, client, disconnects };

@@ -10,7 +10,14 @@ import type {
 } from '../../observe/broker-events.ts';
 import { PacketClient } from '../../testing/packet-client.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
-import { connectClient, publishAcked, publishPacket, subscribe, takePublishes } from './flow-helpers.ts';
+import {
+  connectClient,
+  connectPacket,
+  publishAcked,
+  publishPacket,
+  subscribe,
+  takePublishes,
+} from './flow-helpers.ts';
 
 /** Wraps a client so every packet it sends or takes is kept, to add up the bytes on the wire. */
 class CountingClient {
@@ -40,20 +47,13 @@ describe('metrics', () => {
   it('counts messages, packets and bytes in and out', async () => {
     const { broker } = createTestBroker();
     expect(broker.metrics()).toMatchObject({ messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0 });
-    const connect = {
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 4,
-      clean: true,
-      keepalive: 0,
-    } as const;
     const sub = new CountingClient(PacketClient.open(broker));
-    sub.send({ ...connect, clientId: 'sub' });
+    sub.send(connectPacket({ clientId: 'sub' }));
     await sub.next('connack');
     sub.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 't/#', qos: 2 }] });
     await sub.next('suback');
     const pub = new CountingClient(PacketClient.open(broker));
-    pub.send({ ...connect, clientId: 'pub' });
+    pub.send(connectPacket({ clientId: 'pub' }));
     await pub.next('connack');
 
     pub.send(publishPacket('t/0', 'zero'));

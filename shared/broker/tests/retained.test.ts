@@ -2,22 +2,19 @@
 import type { QoS } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import { createTestBroker } from '../../testing/test-broker.ts';
+import type { Broker } from '../broker.ts';
 import {
   connectClient,
   payloadText,
   publishAcked,
   publishPacket,
+  publishText,
   subscribe,
   takePublishes,
 } from './flow-helpers.ts';
 
-function publishRetained(
-  broker: ReturnType<typeof createTestBroker>['broker'],
-  topic: string,
-  text: string,
-  qos: QoS = 0,
-): void {
-  broker.publish({ topic, payload: new TextEncoder().encode(text), qos, retain: true });
+function publishRetained(broker: Broker, topic: string, text: string, qos: QoS = 0): void {
+  publishText(broker, topic, text, qos, true);
 }
 
 describe('retained messages', () => {

@@ -1,35 +1,7 @@
-import type { IPublishPacket, QoS } from 'mqtt-packet';
+import type { IPublishPacket } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
-import { PacketClient } from '../../testing/packet-client.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
-import type { Broker } from '../broker.ts';
-
-async function connect(broker: Broker, clientId: string, clean: boolean) {
-  const client = PacketClient.open(broker);
-  const connack = await client.connect({ clientId, clean });
-  expect(connack.returnCode).toBe(0);
-  return { client, connack };
-}
-
-async function subscribe(client: PacketClient, topic: string, qos: QoS): Promise<void> {
-  client.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos }] });
-  expect((await client.next('suback')).granted).toEqual([qos]);
-}
-
-/** Ends the network connection without DISCONNECT, as a device losing its link would. */
-async function dropLink(client: PacketClient): Promise<void> {
-  client.close();
-  await client.waitClosed();
-}
-
-async function disconnect(client: PacketClient): Promise<void> {
-  client.send({ cmd: 'disconnect' });
-  await client.waitClosed();
-}
-
-function publishPacket(topic: string, payload: string, qos: QoS, messageId?: number): IPublishPacket {
-  return { cmd: 'publish', topic, payload: Buffer.from(payload), qos, retain: false, dup: false, messageId };
-}
+import { acceptClient, disconnect, dropLink, expectSubscribed, publishPacket } from './flow-helpers.ts';
 
 function payloads(packets: IPublishPacket[]): string[] {
   return packets.map((packet) => String(packet.payload));
@@ -38,24 +10,24 @@ function payloads(packets: IPublishPacket[]): string[] {
 describe('clean session 0 (persistent)', () => {
   it('[MQTT-3.1.2-4] [MQTT-3.2.2-3] creates a session when none is stored, with session present 0', async () => {
     const { broker } = createTestBroker();
-    const { connack } = await connect(broker, 'dev', false);
+    const { connack } = await acceptClient(broker, { clientId: 'dev', clean: false });
     expect(connack.sessionPresent).toBe(false);
     expect(broker.sessions.get('dev')?.persistent).toBe(true);
   });
 
   it('[MQTT-3.1.2-4] [MQTT-3.2.2-2] [MQTT-4.1.0-1] resumes the stored session: session present 1, subscriptions kept', async () => {
     const { broker } = createTestBroker();
-    const first = await connect(broker, 'dev', false);
-    await subscribe(first.client, 'cmd/#', 1);
+    const first = await acceptClient(broker, { clientId: 'dev', clean: false });
+    await expectSubscribed(first.client, 'cmd/#', 1);
     const sessionId = broker.sessions.get('dev')?.id;
     await disconnect(first.client);
     expect(broker.sessions.get('dev')?.id).toBe(sessionId);
 
-    const second = await connect(broker, 'dev', false);
+    const second = await acceptClient(broker, { clientId: 'dev', clean: false });
     expect(second.connack.sessionPresent).toBe(true);
     expect(broker.sessions.get('dev')?.id).toBe(sessionId);
-    const pub = await connect(broker, 'pub', true);
-    pub.client.send(publishPacket('cmd/reboot', 'now', 1, 9));
+    const pub = await acceptClient(broker, { clientId: 'pub', clean: true });
+    pub.client.send(publishPacket('cmd/reboot', 'now', { qos: 1, messageId: 9 }));
     await pub.client.next('puback');
     const delivered = await second.client.next('publish');
     expect(delivered.topic).toBe('cmd/reboot');
@@ -64,20 +36,20 @@ describe('clean session 0 (persistent)', () => {
 
   it('[MQTT-3.1.2-5] queues QoS 1 and QoS 2 messages while disconnected and delivers them, in order, on reconnect', async () => {
     const { broker } = createTestBroker();
-    const first = await connect(broker, 'dev', false);
-    await subscribe(first.client, 'cmd/#', 2);
+    const first = await acceptClient(broker, { clientId: 'dev', clean: false });
+    await expectSubscribed(first.client, 'cmd/#', 2);
     await dropLink(first.client);
 
-    const pub = await connect(broker, 'pub', true);
-    pub.client.send(publishPacket('cmd/a', 'one', 1, 1));
-    pub.client.send(publishPacket('cmd/b', 'two', 2, 2));
-    pub.client.send(publishPacket('cmd/c', 'three', 1, 3));
+    const pub = await acceptClient(broker, { clientId: 'pub', clean: true });
+    pub.client.send(publishPacket('cmd/a', 'one', { qos: 1, messageId: 1 }));
+    pub.client.send(publishPacket('cmd/b', 'two', { qos: 2, messageId: 2 }));
+    pub.client.send(publishPacket('cmd/c', 'three', { qos: 1, messageId: 3 }));
     await pub.client.next('puback');
     await pub.client.next('pubrec');
     await pub.client.next('puback');
     expect(broker.metrics().queued).toBe(3);
 
-    const second = await connect(broker, 'dev', false);
+    const second = await acceptClient(broker, { clientId: 'dev', clean: false });
     expect(second.connack.sessionPresent).toBe(true);
     const delivered = [
       await second.client.next('publish'),
@@ -93,8 +65,8 @@ describe('clean session 0 (persistent)', () => {
 
   it('[MQTT-3.1.2-5] does not queue QoS 0 messages for a disconnected session, and counts them', async () => {
     const { broker } = createTestBroker();
-    const first = await connect(broker, 'dev', false);
-    await subscribe(first.client, 'cmd/#', 2);
+    const first = await acceptClient(broker, { clientId: 'dev', clean: false });
+    await expectSubscribed(first.client, 'cmd/#', 2);
     await dropLink(first.client);
 
     broker.publish({ topic: 'cmd/a', payload: Buffer.from('lost'), qos: 0 });
@@ -103,7 +75,7 @@ describe('clean session 0 (persistent)', () => {
     expect(metrics.dropped['offline-qos0']).toBe(1);
     expect(metrics.queued).toBe(1);
 
-    const second = await connect(broker, 'dev', false);
+    const second = await acceptClient(broker, { clientId: 'dev', clean: false });
     expect(String((await second.client.next('publish')).payload)).toBe('kept');
     await second.client.settle();
     expect(second.client.received).toEqual([]);
@@ -111,16 +83,16 @@ describe('clean session 0 (persistent)', () => {
 
   it('[MQTT-3.1.3-2] identifies session state by client id', async () => {
     const { broker } = createTestBroker();
-    const owner = await connect(broker, 'dev-1', false);
-    await subscribe(owner.client, 'cmd/#', 1);
+    const owner = await acceptClient(broker, { clientId: 'dev-1', clean: false });
+    await expectSubscribed(owner.client, 'cmd/#', 1);
     await dropLink(owner.client);
     broker.publish({ topic: 'cmd/x', payload: Buffer.from('for dev-1'), qos: 1 });
 
-    const other = await connect(broker, 'dev-2', false);
+    const other = await acceptClient(broker, { clientId: 'dev-2', clean: false });
     expect(other.connack.sessionPresent).toBe(false);
     await other.client.settle();
     expect(other.client.received).toEqual([]);
-    const back = await connect(broker, 'dev-1', false);
+    const back = await acceptClient(broker, { clientId: 'dev-1', clean: false });
     expect(back.connack.sessionPresent).toBe(true);
     expect(String((await back.client.next('publish')).payload)).toBe('for dev-1');
   });
@@ -129,14 +101,14 @@ describe('clean session 0 (persistent)', () => {
 describe('message delivery retry on reconnect', () => {
   it('[MQTT-4.4.0-1] [MQTT-3.3.1-1] re-sends an unacknowledged QoS 1 PUBLISH with DUP 1 and its original id', async () => {
     const { broker } = createTestBroker();
-    const first = await connect(broker, 'dev', false);
-    await subscribe(first.client, 't', 1);
+    const first = await acceptClient(broker, { clientId: 'dev', clean: false });
+    await expectSubscribed(first.client, 't', 1);
     broker.publish({ topic: 't', payload: Buffer.from('m'), qos: 1 });
     const original = await first.client.next('publish');
     expect(original.dup).toBe(false);
     await dropLink(first.client);
 
-    const second = await connect(broker, 'dev', false);
+    const second = await acceptClient(broker, { clientId: 'dev', clean: false });
     const again = await second.client.next('publish');
     expect(again.dup).toBe(true);
     expect(again.messageId).toBe(original.messageId);
@@ -148,15 +120,15 @@ describe('message delivery retry on reconnect', () => {
 
     // Acknowledged now: a further reconnect re-sends nothing.
     await dropLink(second.client);
-    const third = await connect(broker, 'dev', false);
+    const third = await acceptClient(broker, { clientId: 'dev', clean: false });
     await third.client.settle();
     expect(third.client.received).toEqual([]);
   });
 
   it('[MQTT-4.4.0-1] re-sends PUBREL for a QoS 2 message past PUBREC, and PUBLISH (DUP 1) for one not, in order', async () => {
     const { broker } = createTestBroker();
-    const first = await connect(broker, 'dev', false);
-    await subscribe(first.client, 't', 2);
+    const first = await acceptClient(broker, { clientId: 'dev', clean: false });
+    await expectSubscribed(first.client, 't', 2);
     broker.publish({ topic: 't', payload: Buffer.from('a'), qos: 2 });
     broker.publish({ topic: 't', payload: Buffer.from('b'), qos: 2 });
     const a = await first.client.next('publish');
@@ -165,7 +137,7 @@ describe('message delivery retry on reconnect', () => {
     expect((await first.client.next('pubrel')).messageId).toBe(a.messageId);
     await dropLink(first.client);
 
-    const second = await connect(broker, 'dev', false);
+    const second = await acceptClient(broker, { clientId: 'dev', clean: false });
     const pubrel = await second.client.next('pubrel');
     expect(pubrel.messageId).toBe(a.messageId);
     const resent = await second.client.next('publish');
@@ -186,17 +158,17 @@ describe('message delivery retry on reconnect', () => {
 
   it('[MQTT-4.3.3-2] keeps inbound QoS 2 state across a reconnect: a re-sent PUBLISH is not delivered twice', async () => {
     const { broker } = createTestBroker();
-    const sub = await connect(broker, 'sub', true);
-    await subscribe(sub.client, 't', 2);
-    const first = await connect(broker, 'pub', false);
-    first.client.send(publishPacket('t', 'once', 2, 5));
+    const sub = await acceptClient(broker, { clientId: 'sub', clean: true });
+    await expectSubscribed(sub.client, 't', 2);
+    const first = await acceptClient(broker, { clientId: 'pub', clean: false });
+    first.client.send(publishPacket('t', 'once', { qos: 2, messageId: 5 }));
     expect((await first.client.next('pubrec')).messageId).toBe(5);
     expect(String((await sub.client.next('publish')).payload)).toBe('once');
     await dropLink(first.client);
 
-    const second = await connect(broker, 'pub', false);
+    const second = await acceptClient(broker, { clientId: 'pub', clean: false });
     expect(second.connack.sessionPresent).toBe(true);
-    second.client.send({ ...publishPacket('t', 'once', 2, 5), dup: true });
+    second.client.send({ ...publishPacket('t', 'once', { qos: 2, messageId: 5 }), dup: true });
     expect((await second.client.next('pubrec')).messageId).toBe(5);
     second.client.send({ cmd: 'pubrel', messageId: 5 });
     expect((await second.client.next('pubcomp')).messageId).toBe(5);
@@ -204,7 +176,7 @@ describe('message delivery retry on reconnect', () => {
     expect(sub.client.received.filter((packet) => packet.cmd === 'publish')).toEqual([]);
 
     // Released: the id now starts a new message.
-    second.client.send(publishPacket('t', 'next', 2, 5));
+    second.client.send(publishPacket('t', 'next', { qos: 2, messageId: 5 }));
     await second.client.next('pubrec');
     expect(String((await sub.client.next('publish')).payload)).toBe('next');
   });
@@ -213,8 +185,8 @@ describe('message delivery retry on reconnect', () => {
 describe('clean session 1', () => {
   it('[MQTT-3.1.2-6] [MQTT-4.1.0-2] a clean session lasts as long as its connection, then is discarded', async () => {
     const { broker } = createTestBroker();
-    const first = await connect(broker, 'dev', true);
-    await subscribe(first.client, 't', 1);
+    const first = await acceptClient(broker, { clientId: 'dev', clean: true });
+    await expectSubscribed(first.client, 't', 1);
     expect(broker.sessions.get('dev')?.persistent).toBe(false);
     await dropLink(first.client);
     expect(broker.sessions.size).toBe(0);
@@ -222,7 +194,7 @@ describe('clean session 1', () => {
     broker.publish({ topic: 't', payload: Buffer.from('x'), qos: 1 });
     expect(broker.metrics().dropped['no-subscribers']).toBe(1);
 
-    const second = await connect(broker, 'dev', false);
+    const second = await acceptClient(broker, { clientId: 'dev', clean: false });
     expect(second.connack.sessionPresent).toBe(false);
     await second.client.settle();
     expect(second.client.received).toEqual([]);
@@ -230,43 +202,27 @@ describe('clean session 1', () => {
 
   it('[MQTT-3.1.2-6] [MQTT-3.1.4-3] a clean session 1 reconnect discards the stored session and never reuses it', async () => {
     const { broker } = createTestBroker();
-    const first = await connect(broker, 'dev', false);
-    await subscribe(first.client, 't', 1);
-    first.client.send({
-      cmd: 'publish',
-      topic: 'in',
-      payload: Buffer.from('x'),
-      qos: 2,
-      retain: false,
-      dup: false,
-      messageId: 3,
-    });
+    const first = await acceptClient(broker, { clientId: 'dev', clean: false });
+    await expectSubscribed(first.client, 't', 1);
+    first.client.send(publishPacket('in', 'x', { qos: 2, messageId: 3 }));
     await first.client.next('pubrec');
     await dropLink(first.client);
     broker.publish({ topic: 't', payload: Buffer.from('queued'), qos: 1 });
     expect(broker.metrics().queued).toBe(1);
 
-    const clean = await connect(broker, 'dev', true);
+    const clean = await acceptClient(broker, { clientId: 'dev', clean: true });
     expect(clean.connack.sessionPresent).toBe(false);
     expect(broker.metrics()).toMatchObject({ queued: 0, inflight: 0, subscriptions: 0 });
     broker.publish({ topic: 't', payload: Buffer.from('after'), qos: 1 });
     // The old inbound QoS 2 id is forgotten too: the same id is a new message.
-    clean.client.send({
-      cmd: 'publish',
-      topic: 'in',
-      payload: Buffer.from('x'),
-      qos: 2,
-      retain: false,
-      dup: false,
-      messageId: 3,
-    });
+    clean.client.send(publishPacket('in', 'x', { qos: 2, messageId: 3 }));
     await clean.client.next('pubrec');
     await clean.client.settle();
     expect(clean.client.received).toEqual([]);
     expect(broker.metrics().messagesIn).toBe(2);
     await disconnect(clean.client);
 
-    const later = await connect(broker, 'dev', false);
+    const later = await acceptClient(broker, { clientId: 'dev', clean: false });
     expect(later.connack.sessionPresent).toBe(false);
     await later.client.settle();
     expect(later.client.received).toEqual([]);
@@ -274,22 +230,14 @@ describe('clean session 1', () => {
 
   it('[MQTT-3.1.2-7] retained messages outlive the session that published them', async () => {
     const { broker } = createTestBroker();
-    const pub = await connect(broker, 'pub', true);
-    pub.client.send({
-      cmd: 'publish',
-      topic: 'status',
-      payload: Buffer.from('up'),
-      qos: 1,
-      retain: true,
-      dup: false,
-      messageId: 1,
-    });
+    const pub = await acceptClient(broker, { clientId: 'pub', clean: true });
+    pub.client.send(publishPacket('status', 'up', { qos: 1, messageId: 1, retain: true }));
     await pub.client.next('puback');
     await disconnect(pub.client);
     expect(broker.sessions.has('pub')).toBe(false);
 
-    const sub = await connect(broker, 'sub', true);
-    await subscribe(sub.client, 'status', 1);
+    const sub = await acceptClient(broker, { clientId: 'sub', clean: true });
+    await expectSubscribed(sub.client, 'status', 1);
     const retained = await sub.client.next('publish');
     expect(String(retained.payload)).toBe('up');
     expect(retained.retain).toBe(true);

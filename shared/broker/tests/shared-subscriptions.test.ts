@@ -1,48 +1,41 @@
 // mqtt-spec: 5.0
-import { Buffer } from 'buffer';
 import type { IConnectPacket, IPublishPacket, ISubscription, QoS } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
-import { PacketClient } from '../../testing/packet-client.ts';
+import type { PacketClient } from '../../testing/packet-client.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
 import type { Broker } from '../broker.ts';
 import type { SharedDispatchPolicy } from '../shared-groups.ts';
-import { connectClient, payloadText, subscribe, takePublishes } from './flow-helpers.ts';
+import {
+  connectClient,
+  payloadText,
+  publishNumbered,
+  publishPacket,
+  subscribe,
+  takePublishes,
+} from './flow-helpers.ts';
+import { acceptV5, persistent, subscribeV5 } from './v5-helpers.ts';
 
-async function connectV5(
+/** A v5 client, checking that its CONNACK offers shared subscriptions. */
+async function connectSharing(
   broker: Broker,
   clientId: string,
   fields: Partial<IConnectPacket> = {},
 ): Promise<PacketClient> {
-  const client = PacketClient.open(broker, 5);
-  const connack = await client.connect({ clientId, ...fields });
-  if (connack.reasonCode !== 0) throw new Error(`CONNECT of ${clientId} refused with ${connack.reasonCode}`);
+  const { client, connack } = await acceptV5(broker, clientId, fields);
   expect(connack.properties?.sharedSubscriptionAvailable).toBe(true);
   return client;
 }
 
-/** A v5 session that outlives its connection by a minute. */
-const persistent = { clean: false, properties: { sessionExpiryInterval: 60 } };
-
-async function subscribeV5(
+/** SUBSCRIBE to one filter; its reason code. */
+async function subscribeOne(
   client: PacketClient,
   filter: string,
   qos: QoS,
   options: Omit<ISubscription, 'topic' | 'qos'> = {},
   subscriptionIdentifier?: number,
 ): Promise<number> {
-  client.send({
-    cmd: 'subscribe',
-    messageId: 1,
-    properties: subscriptionIdentifier === undefined ? undefined : { subscriptionIdentifier },
-    subscriptions: [{ topic: filter, qos, ...options }],
-  });
-  const suback = await client.next('suback');
-  return suback.granted[0] as number;
-}
-
-function publishNumbered(broker: Broker, topic: string, count: number, qos: QoS, from = 0): void {
-  for (let i = from; i < from + count; i++)
-    broker.publish({ topic, payload: new TextEncoder().encode(String(i)), qos });
+  const [code] = await subscribeV5(client, [[filter, qos, options]], { subscriptionIdentifier });
+  return code!;
 }
 
 /** Every message a client got, PUBACKed so that the window never fills. */
@@ -70,14 +63,14 @@ describe('shared subscriptions: one member per message', () => {
   it('gives each message to exactly one member, v5 and 3.1.1 members alike', async () => {
     const { broker } = createTestBroker();
     const members = [
-      await connectV5(broker, 'v5-a'),
+      await connectSharing(broker, 'v5-a'),
       await connectClient(broker, 'v3-b'),
-      await connectV5(broker, 'v5-c'),
+      await connectSharing(broker, 'v5-c'),
     ];
     for (const member of members) {
       const granted =
         member.protocolVersion === 5
-          ? await subscribeV5(member, '$share/workers/jobs/#', 1)
+          ? await subscribeOne(member, '$share/workers/jobs/#', 1)
           : (await subscribe(member, [['$share/workers/jobs/#', 1]]))[0];
       expect(granted).toBe(1);
     }
@@ -93,8 +86,8 @@ describe('shared subscriptions: one member per message', () => {
   it('round robin (the default) spreads messages evenly, in turn', async () => {
     const { broker } = createTestBroker();
     const members = [
-      await connectV5(broker, 'a'),
-      await connectV5(broker, 'b'),
+      await connectSharing(broker, 'a'),
+      await connectSharing(broker, 'b'),
       await connectClient(broker, 'c'),
     ];
     for (const member of members) await subscribe(member, [['$share/g/t', 0]]);
@@ -108,9 +101,9 @@ describe('shared subscriptions: one member per message', () => {
   it('random dispatch picks the member the injected randomness says', async () => {
     const { broker, env } = withPolicy('random');
     const members = [
-      await connectV5(broker, 'a'),
-      await connectV5(broker, 'b'),
-      await connectV5(broker, 'c'),
+      await connectSharing(broker, 'a'),
+      await connectSharing(broker, 'b'),
+      await connectSharing(broker, 'c'),
     ];
     for (const member of members) await subscribe(member, [['$share/g/t', 0]]);
     // Random bytes of 0xff: a draw just below 1 always selects the last member.
@@ -119,11 +112,11 @@ describe('shared subscriptions: one member per message', () => {
     publishNumbered(broker, 't', 5, 0);
     expect((await Promise.all(members.map(takePublishes))).map(numbers)).toEqual([[], [], range(5)]);
     env.randomBytes = (length) => new Uint8Array(length);
-    publishNumbered(broker, 't', 5, 0, 5);
+    publishNumbered(broker, 't', 5, 0, { from: 5 });
     expect((await Promise.all(members.map(takePublishes))).map(numbers)).toEqual([range(5, 5), [], []]);
 
     env.randomBytes = seeded;
-    publishNumbered(broker, 't', 300, 0, 10);
+    publishNumbered(broker, 't', 300, 0, { from: 10 });
     const counts = (await Promise.all(members.map(takePublishes))).map((packets) => packets.length);
     expect(counts.reduce((a, b) => a + b)).toBe(300);
     for (const count of counts) expect(count).toBeGreaterThan(50);
@@ -131,10 +124,10 @@ describe('shared subscriptions: one member per message', () => {
 
   it('least-inflight dispatch sends to the member with the fewest unacknowledged messages', async () => {
     const { broker } = withPolicy('least-inflight');
-    const slow = await connectV5(broker, 'slow');
-    const fast = await connectV5(broker, 'fast');
-    await subscribeV5(slow, '$share/g/t', 1);
-    await subscribeV5(fast, '$share/g/t', 1);
+    const slow = await connectSharing(broker, 'slow');
+    const fast = await connectSharing(broker, 'fast');
+    await subscribeOne(slow, '$share/g/t', 1);
+    await subscribeOne(fast, '$share/g/t', 1);
     publishNumbered(broker, 't', 2, 1);
     // Both idle: the first member, then the other.
     expect(numbers(await takePublishes(slow))).toEqual([0]);
@@ -142,7 +135,7 @@ describe('shared subscriptions: one member per message', () => {
     await fast.settle();
     // "slow" never acknowledges: while "fast" keeps up, everything goes to it.
     for (let i = 2; i < 8; i++) {
-      publishNumbered(broker, 't', 1, 1, i);
+      publishNumbered(broker, 't', 1, 1, { from: i });
       expect(numbers(await takeAcked(fast))).toEqual([i]);
     }
     expect(await takePublishes(slow)).toEqual([]);
@@ -150,14 +143,14 @@ describe('shared subscriptions: one member per message', () => {
 
   it('two groups on the same filter each get a copy; a plain subscription gets its own', async () => {
     const { broker } = createTestBroker();
-    const a1 = await connectV5(broker, 'a1');
-    const a2 = await connectV5(broker, 'a2');
+    const a1 = await connectSharing(broker, 'a1');
+    const a2 = await connectSharing(broker, 'a2');
     const b1 = await connectClient(broker, 'b1');
-    const plain = await connectV5(broker, 'plain');
-    await subscribeV5(a1, '$share/a/t/+', 1);
-    await subscribeV5(a2, '$share/a/t/+', 1);
+    const plain = await connectSharing(broker, 'plain');
+    await subscribeOne(a1, '$share/a/t/+', 1);
+    await subscribeOne(a2, '$share/a/t/+', 1);
     await subscribe(b1, [['$share/b/t/+', 1]]);
-    await subscribeV5(plain, 't/+', 1);
+    await subscribeOne(plain, 't/+', 1);
     publishNumbered(broker, 't/1', 6, 1);
     const groupA = [...numbers(await takeAcked(a1)), ...numbers(await takeAcked(a2))];
     expect(groupA.sort((a, b) => a - b)).toEqual(range(6));
@@ -167,9 +160,9 @@ describe('shared subscriptions: one member per message', () => {
 
   it('[MQTT-3.3.4-5] a session with a shared and a plain subscription gets two copies, each with its own identifier', async () => {
     const { broker } = createTestBroker();
-    const client = await connectV5(broker, 'both');
-    await subscribeV5(client, '$share/g/t', 1, {}, 1);
-    await subscribeV5(client, 't', 1, {}, 2);
+    const client = await connectSharing(broker, 'both');
+    await subscribeOne(client, '$share/g/t', 1, {}, 1);
+    await subscribeOne(client, 't', 1, {}, 2);
     publishNumbered(broker, 't', 1, 1);
     const received = await takeAcked(client);
     expect(received.map((p) => p.properties?.subscriptionIdentifier).sort()).toEqual([1, 2]);
@@ -177,10 +170,10 @@ describe('shared subscriptions: one member per message', () => {
 
   it('[MQTT-4.8.2-3] each member gets the message at the QoS granted to its own subscription', async () => {
     const { broker } = createTestBroker();
-    const low = await connectV5(broker, 'low');
-    const high = await connectV5(broker, 'high');
-    expect(await subscribeV5(low, '$share/g/t', 0)).toBe(0);
-    expect(await subscribeV5(high, '$share/g/t', 2)).toBe(2);
+    const low = await connectSharing(broker, 'low');
+    const high = await connectSharing(broker, 'high');
+    expect(await subscribeOne(low, '$share/g/t', 0)).toBe(0);
+    expect(await subscribeOne(high, '$share/g/t', 2)).toBe(2);
     publishNumbered(broker, 't', 4, 2);
     expect((await takePublishes(low)).map((p) => p.qos)).toEqual([0, 0]);
     expect((await takePublishes(high)).map((p) => p.qos)).toEqual([2, 2]);
@@ -188,26 +181,26 @@ describe('shared subscriptions: one member per message', () => {
 
   it('prefers members that are online over offline persistent ones', async () => {
     const { broker } = createTestBroker();
-    const away = await connectV5(broker, 'away', persistent);
-    await subscribeV5(away, '$share/g/t', 1);
-    const here = await connectV5(broker, 'here');
-    await subscribeV5(here, '$share/g/t', 1);
+    const away = await connectSharing(broker, 'away', persistent);
+    await subscribeOne(away, '$share/g/t', 1);
+    const here = await connectSharing(broker, 'here');
+    await subscribeOne(here, '$share/g/t', 1);
     away.send({ cmd: 'disconnect' });
     await away.waitClosed();
     publishNumbered(broker, 't', 4, 1);
     expect(numbers(await takeAcked(here))).toEqual(range(4));
-    const back = await connectV5(broker, 'away', persistent);
+    const back = await connectSharing(broker, 'away', persistent);
     expect(await takePublishes(back)).toEqual([]);
   });
 
   it('queues for an offline member when no member is online', async () => {
     const { broker } = createTestBroker();
-    const only = await connectV5(broker, 'only', persistent);
-    await subscribeV5(only, '$share/g/t', 1);
+    const only = await connectSharing(broker, 'only', persistent);
+    await subscribeOne(only, '$share/g/t', 1);
     only.send({ cmd: 'disconnect' });
     await only.waitClosed();
     publishNumbered(broker, 't', 3, 1);
-    const back = await connectV5(broker, 'only', persistent);
+    const back = await connectSharing(broker, 'only', persistent);
     expect(numbers(await takeAcked(back))).toEqual(range(3));
   });
 });
@@ -215,15 +208,15 @@ describe('shared subscriptions: one member per message', () => {
 describe('shared subscriptions: members that go away', () => {
   it("a member that disconnects hands the group's queued QoS 1/2 messages to an online member", async () => {
     const { broker } = createTestBroker();
-    const narrow = await connectV5(broker, 'narrow', {
+    const narrow = await connectSharing(broker, 'narrow', {
       ...persistent,
       properties: { ...persistent.properties, receiveMaximum: 1 },
     });
-    const wide = await connectV5(broker, 'wide');
-    await subscribeV5(narrow, '$share/g/t', 2);
-    await subscribeV5(wide, '$share/g/t', 2);
+    const wide = await connectSharing(broker, 'wide');
+    await subscribeOne(narrow, '$share/g/t', 2);
+    await subscribeOne(wide, '$share/g/t', 2);
     publishNumbered(broker, 't', 6, 1);
-    publishNumbered(broker, 't', 2, 2, 6);
+    publishNumbered(broker, 't', 2, 2, { from: 6 });
     const inFlight = await takePublishes(narrow);
     expect(inFlight).toHaveLength(1);
     expect(broker.metrics().queued).toBe(3);
@@ -240,12 +233,12 @@ describe('shared subscriptions: members that go away', () => {
 
   it("a clean-session member that disconnects hands its queued messages to an offline member's session", async () => {
     const { broker } = createTestBroker();
-    const later = await connectV5(broker, 'later', persistent);
-    await subscribeV5(later, '$share/g/t', 1);
+    const later = await connectSharing(broker, 'later', persistent);
+    await subscribeOne(later, '$share/g/t', 1);
     later.send({ cmd: 'disconnect' });
     await later.waitClosed();
-    const brief = await connectV5(broker, 'brief', { properties: { receiveMaximum: 1 } });
-    await subscribeV5(brief, '$share/g/t', 1);
+    const brief = await connectSharing(broker, 'brief', { properties: { receiveMaximum: 1 } });
+    await subscribeOne(brief, '$share/g/t', 1);
     publishNumbered(broker, 't', 4, 1);
     const [first] = await takePublishes(brief);
     brief.send({ cmd: 'puback', messageId: first!.messageId! });
@@ -256,16 +249,16 @@ describe('shared subscriptions: members that go away', () => {
 
     // "brief" is gone with its session; its unsent messages wait in "later"'s session, and so does
     // the QoS 1 message it never acknowledged.
-    const back = await connectV5(broker, 'later', persistent);
+    const back = await connectSharing(broker, 'later', persistent);
     expect(numbers(await takeAcked(back)).sort()).toEqual([1, 2, 3]);
   });
 
   it('[MQTT-4.8.2-4] a member that reconnects gets its interrupted QoS 2 delivery completed, and nobody else gets it', async () => {
     const { broker } = createTestBroker();
-    const member = await connectV5(broker, 'member', persistent);
-    const other = await connectV5(broker, 'other');
-    await subscribeV5(member, '$share/g/t', 2);
-    await subscribeV5(other, '$share/g/t', 2);
+    const member = await connectSharing(broker, 'member', persistent);
+    const other = await connectSharing(broker, 'other');
+    await subscribeOne(member, '$share/g/t', 2);
+    await subscribeOne(other, '$share/g/t', 2);
     publishNumbered(broker, 't', 4, 2);
     const [unanswered, released] = await takePublishes(member);
     expect(unanswered).toBeDefined();
@@ -276,7 +269,7 @@ describe('shared subscriptions: members that go away', () => {
     await member.waitClosed();
     const atOther = await takePublishes(other);
 
-    const back = await connectV5(broker, 'member', persistent);
+    const back = await connectSharing(broker, 'member', persistent);
     const resent = await takePublishes(back);
     expect(resent.map((p) => [payloadText(p), p.messageId, p.dup])).toEqual([
       [payloadText(unanswered!), unanswered!.messageId, true],
@@ -289,10 +282,10 @@ describe('shared subscriptions: members that go away', () => {
 
   it('[MQTT-4.8.2-5] a QoS 2 delivery whose member session ends is not sent to another member', async () => {
     const { broker } = createTestBroker();
-    const member = await connectV5(broker, 'member');
-    const other = await connectV5(broker, 'other');
-    await subscribeV5(member, '$share/g/t', 2);
-    await subscribeV5(other, '$share/g/t', 2);
+    const member = await connectSharing(broker, 'member');
+    const other = await connectSharing(broker, 'other');
+    await subscribeOne(member, '$share/g/t', 2);
+    await subscribeOne(other, '$share/g/t', 2);
     publishNumbered(broker, 't', 2, 2);
     const [atMember] = await takePublishes(member);
     const [atOther] = await takePublishes(other);
@@ -307,10 +300,10 @@ describe('shared subscriptions: members that go away', () => {
   // MQTT 5 §4.8.2: the Server SHOULD send it to another member.
   it('a QoS 1 message in flight to a member whose session ends goes to another member', async () => {
     const { broker } = createTestBroker();
-    const member = await connectV5(broker, 'member');
-    const other = await connectV5(broker, 'other');
-    await subscribeV5(member, '$share/g/t', 1);
-    await subscribeV5(other, '$share/g/t', 1);
+    const member = await connectSharing(broker, 'member');
+    const other = await connectSharing(broker, 'other');
+    await subscribeOne(member, '$share/g/t', 1);
+    await subscribeOne(other, '$share/g/t', 1);
     publishNumbered(broker, 't', 2, 1);
     const [unacknowledged] = await takePublishes(member);
     const first = await takeAcked(other);
@@ -323,10 +316,10 @@ describe('shared subscriptions: members that go away', () => {
 
   it('[MQTT-4.8.2-6] a message a member refuses with PUBACK 0x80 or above is not sent to another member', async () => {
     const { broker } = createTestBroker();
-    const refuser = await connectV5(broker, 'refuser');
-    const other = await connectV5(broker, 'other');
-    await subscribeV5(refuser, '$share/g/t', 1);
-    await subscribeV5(other, '$share/g/t', 1);
+    const refuser = await connectSharing(broker, 'refuser');
+    const other = await connectSharing(broker, 'other');
+    await subscribeOne(refuser, '$share/g/t', 1);
+    await subscribeOne(other, '$share/g/t', 1);
     publishNumbered(broker, 't', 2, 1);
     const [refused] = await takePublishes(refuser);
     refuser.send({ cmd: 'puback', messageId: refused!.messageId!, reasonCode: 0x80 });
@@ -342,20 +335,20 @@ describe('SUBSCRIBE and UNSUBSCRIBE with $share', () => {
   it('sends no retained messages on a shared subscription, v5 or 3.1.1', async () => {
     const { broker } = createTestBroker();
     broker.publish({ topic: 'r', payload: new TextEncoder().encode('kept'), qos: 1, retain: true });
-    const v5 = await connectV5(broker, 'v5');
-    expect(await subscribeV5(v5, '$share/g/r', 1, { rh: 0 })).toBe(1);
+    const v5 = await connectSharing(broker, 'v5');
+    expect(await subscribeOne(v5, '$share/g/r', 1, { rh: 0 })).toBe(1);
     const v3 = await connectClient(broker, 'v3');
     expect(await subscribe(v3, [['$share/h/#', 1]])).toEqual([1]);
     expect(await takePublishes(v5)).toEqual([]);
     expect(await takePublishes(v3)).toEqual([]);
     // A plain subscription of the same client still gets it.
-    await subscribeV5(v5, 'r', 1);
+    await subscribeOne(v5, 'r', 1);
     expect((await takePublishes(v5)).map(payloadText)).toEqual(['kept']);
   });
 
   it('[MQTT-3.8.3-4] No Local on a shared subscription is a protocol error: DISCONNECT 0x82', async () => {
     const { broker } = createTestBroker();
-    const client = await connectV5(broker, 'c');
+    const client = await connectSharing(broker, 'c');
     client.send({
       cmd: 'subscribe',
       messageId: 1,
@@ -378,8 +371,8 @@ describe('SUBSCRIBE and UNSUBSCRIBE with $share', () => {
 
   it.each(malformed)('[MQTT-4.8.2-1] [MQTT-4.8.2-2] refuses %j with SUBACK 0x8F for v5', async (filter) => {
     const { broker } = createTestBroker();
-    const client = await connectV5(broker, 'c');
-    expect(await subscribeV5(client, filter, 1)).toBe(0x8f);
+    const client = await connectSharing(broker, 'c');
+    expect(await subscribeOne(client, filter, 1)).toBe(0x8f);
     expect(broker.metrics().subscriptions).toBe(0);
     expect(client.closed).toBe(false);
   });
@@ -396,18 +389,18 @@ describe('SUBSCRIBE and UNSUBSCRIBE with $share', () => {
 
   it('[MQTT-4.8.2-1] [MQTT-4.8.2-2] accepts share names and filters that are well formed', async () => {
     const { broker } = createTestBroker();
-    const client = await connectV5(broker, 'c');
+    const client = await connectSharing(broker, 'c');
     for (const filter of ['$share/g/#', '$share/g/+/x', '$share/group-1.é/a/b', '$share/g/$SYS/x']) {
-      expect(await subscribeV5(client, filter, 2)).toBe(2);
+      expect(await subscribeOne(client, filter, 2)).toBe(2);
     }
     expect(broker.metrics().subscriptions).toBe(4);
   });
 
   it('UNSUBSCRIBE leaves the group: the other members get everything', async () => {
     const { broker } = createTestBroker();
-    const leaver = await connectV5(broker, 'leaver');
+    const leaver = await connectSharing(broker, 'leaver');
     const stayer = await connectClient(broker, 'stayer');
-    await subscribeV5(leaver, '$share/g/t', 0);
+    await subscribeOne(leaver, '$share/g/t', 0);
     await subscribe(stayer, [['$share/g/t', 0]]);
     expect(broker.metrics().subscriptions).toBe(2);
 
@@ -421,26 +414,18 @@ describe('SUBSCRIBE and UNSUBSCRIBE with $share', () => {
     stayer.send({ cmd: 'unsubscribe', messageId: 3, unsubscriptions: ['$share/g/t'] });
     await stayer.next('unsuback');
     expect(broker.metrics().subscriptions).toBe(0);
-    const pub = await connectV5(broker, 'pub');
-    pub.send({
-      cmd: 'publish',
-      topic: 't',
-      payload: Buffer.from('x'),
-      qos: 1,
-      messageId: 1,
-      retain: false,
-      dup: false,
-    });
+    const pub = await connectSharing(broker, 'pub');
+    pub.send(publishPacket('t', 'x', { qos: 1, messageId: 1 }));
     // An empty group is no subscriber at all.
     expect((await pub.next('puback')).reasonCode).toBe(0x10);
   });
 
   it('a member leaves its group when its session ends', async () => {
     const { broker } = createTestBroker();
-    const leaver = await connectV5(broker, 'leaver');
-    const stayer = await connectV5(broker, 'stayer');
-    await subscribeV5(leaver, '$share/g/t', 0);
-    await subscribeV5(stayer, '$share/g/t', 0);
+    const leaver = await connectSharing(broker, 'leaver');
+    const stayer = await connectSharing(broker, 'stayer');
+    await subscribeOne(leaver, '$share/g/t', 0);
+    await subscribeOne(stayer, '$share/g/t', 0);
     leaver.close();
     await leaver.waitClosed();
     expect(broker.metrics().subscriptions).toBe(1);

@@ -1,41 +1,22 @@
-import type { IConnectPacket, IPublishPacket, QoS } from 'mqtt-packet';
+import type { IPublishPacket } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
-import type { ConnectEvent, DisconnectEvent } from '../../observe/broker-events.ts';
 import { PacketClient } from '../../testing/packet-client.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
-import type { Broker } from '../broker.ts';
 import type { AuthenticateResult } from '../broker-options.ts';
-
-async function connect(broker: Broker, fields: Partial<IConnectPacket>, version: 4 | 5 = 4) {
-  const client = PacketClient.open(broker, version);
-  const connack = await client.connect(fields);
-  expect(connack.returnCode ?? connack.reasonCode).toBe(0);
-  return { client, connack };
-}
-
-async function subscribe(client: PacketClient, topic: string, qos: QoS): Promise<void> {
-  client.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos }] });
-  expect((await client.next('suback')).granted).toEqual([qos]);
-}
-
-function recordEvents(broker: Broker) {
-  const connects: ConnectEvent[] = [];
-  const disconnects: DisconnectEvent[] = [];
-  broker.events.on('connect', (event) => connects.push(event));
-  broker.events.on('disconnect', (event) => disconnects.push(event));
-  return { connects, disconnects };
-}
-
-function publishes(client: PacketClient): IPublishPacket[] {
-  return client.received.filter((packet): packet is IPublishPacket => packet.cmd === 'publish');
-}
+import {
+  acceptClient,
+  connectPacket,
+  expectSubscribed,
+  receivedPublishes,
+  recordEvents,
+} from './flow-helpers.ts';
 
 describe('takeover', () => {
   it('[MQTT-3.1.4-2] closes the existing connection when the same client id connects again', async () => {
     const { broker } = createTestBroker();
     const { disconnects } = recordEvents(broker);
-    const old = await connect(broker, { clientId: 'dev' });
-    const fresh = await connect(broker, { clientId: 'dev' });
+    const old = await acceptClient(broker, { clientId: 'dev' });
+    const fresh = await acceptClient(broker, { clientId: 'dev' });
     await old.client.waitClosed();
     // 3.1.1 has no DISCONNECT from the server: the old connection just ends.
     expect(old.client.received).toEqual([]);
@@ -51,9 +32,9 @@ describe('takeover', () => {
   it('[MQTT-3.1.4-2] moves a persistent session to the new connection', async () => {
     const { broker } = createTestBroker();
     const { connects } = recordEvents(broker);
-    const old = await connect(broker, { clientId: 'dev', clean: false });
-    await subscribe(old.client, 'cmd', 1);
-    const fresh = await connect(broker, { clientId: 'dev', clean: false });
+    const old = await acceptClient(broker, { clientId: 'dev', clean: false });
+    await expectSubscribed(old.client, 'cmd', 1);
+    const fresh = await acceptClient(broker, { clientId: 'dev', clean: false });
     expect(fresh.connack.sessionPresent).toBe(true);
     await old.client.waitClosed();
     expect(connects.map((event) => event.sessionId)).toEqual([
@@ -64,13 +45,13 @@ describe('takeover', () => {
 
     broker.publish({ topic: 'cmd', payload: Buffer.from('go'), qos: 1 });
     expect(String((await fresh.client.next('publish')).payload)).toBe('go');
-    expect(publishes(old.client)).toEqual([]);
+    expect(receivedPublishes(old.client)).toEqual([]);
   });
 
   it('[MQTT-3.1.4-2] [MQTT-4.4.0-1] loses nothing in flight or queued and delivers nothing twice', async () => {
     const { broker } = createTestBroker({ limits: { maxInflight: 2 } });
-    const old = await connect(broker, { clientId: 'dev', clean: false });
-    await subscribe(old.client, 'n', 1);
+    const old = await acceptClient(broker, { clientId: 'dev', clean: false });
+    await expectSubscribed(old.client, 'n', 1);
     for (const n of ['1', '2', '3', '4']) broker.publish({ topic: 'n', payload: Buffer.from(n), qos: 1 });
     const first = await old.client.next('publish');
     await old.client.next('publish');
@@ -79,7 +60,7 @@ describe('takeover', () => {
     expect(String((await old.client.next('publish')).payload)).toBe('3');
     expect(broker.metrics()).toMatchObject({ inflight: 2, queued: 1 });
 
-    const fresh = await connect(broker, { clientId: 'dev', clean: false });
+    const fresh = await acceptClient(broker, { clientId: 'dev', clean: false });
     await old.client.waitClosed();
     const got: IPublishPacket[] = [];
     for (let i = 0; i < 3; i++) {
@@ -99,37 +80,37 @@ describe('takeover', () => {
       ['4', false],
       ['5', false],
     ]);
-    expect(publishes(fresh.client)).toEqual([]);
-    expect(publishes(old.client)).toEqual([]);
+    expect(receivedPublishes(fresh.client)).toEqual([]);
+    expect(receivedPublishes(old.client)).toEqual([]);
   });
 
   it('[MQTT-3.1.4-2] [MQTT-4.3.3-1] moves a QoS 2 delivery past PUBREC as a PUBREL, not a second PUBLISH', async () => {
     const { broker } = createTestBroker();
-    const old = await connect(broker, { clientId: 'dev', clean: false });
-    await subscribe(old.client, 'q2', 2);
+    const old = await acceptClient(broker, { clientId: 'dev', clean: false });
+    await expectSubscribed(old.client, 'q2', 2);
     broker.publish({ topic: 'q2', payload: Buffer.from('x'), qos: 2 });
     const delivered = await old.client.next('publish');
     old.client.send({ cmd: 'pubrec', messageId: delivered.messageId! });
     await old.client.next('pubrel');
 
-    const fresh = await connect(broker, { clientId: 'dev', clean: false });
+    const fresh = await acceptClient(broker, { clientId: 'dev', clean: false });
     expect((await fresh.client.next('pubrel')).messageId).toBe(delivered.messageId);
     fresh.client.send({ cmd: 'pubcomp', messageId: delivered.messageId! });
     await fresh.client.settle();
-    expect(publishes(fresh.client)).toEqual([]);
+    expect(receivedPublishes(fresh.client)).toEqual([]);
     expect(broker.metrics().inflight).toBe(0);
   });
 
   it("[MQTT-3.1.2-8] publishes the old connection's will", async () => {
     const { broker } = createTestBroker();
     const { disconnects } = recordEvents(broker);
-    const watcher = await connect(broker, { clientId: 'watcher' });
-    await subscribe(watcher.client, 'dev/status', 1);
-    await connect(broker, {
+    const watcher = await acceptClient(broker, { clientId: 'watcher' });
+    await expectSubscribed(watcher.client, 'dev/status', 1);
+    await acceptClient(broker, {
       clientId: 'dev',
       will: { topic: 'dev/status', payload: Buffer.from('offline'), qos: 1, retain: false },
     });
-    await connect(broker, { clientId: 'dev' });
+    await acceptClient(broker, { clientId: 'dev' });
     const will = await watcher.client.next('publish');
     expect(will.topic).toBe('dev/status');
     expect(String(will.payload)).toBe('offline');
@@ -141,12 +122,12 @@ describe('takeover', () => {
   it('[MQTT-3.1.2-6] with clean session 1 the new connection discards the old session', async () => {
     const { broker } = createTestBroker();
     const { connects } = recordEvents(broker);
-    const old = await connect(broker, { clientId: 'dev', clean: false });
-    await subscribe(old.client, 'cmd', 1);
+    const old = await acceptClient(broker, { clientId: 'dev', clean: false });
+    await expectSubscribed(old.client, 'cmd', 1);
     broker.publish({ topic: 'cmd', payload: Buffer.from('unacked'), qos: 1 });
     await old.client.next('publish');
 
-    const fresh = await connect(broker, { clientId: 'dev', clean: true });
+    const fresh = await acceptClient(broker, { clientId: 'dev', clean: true });
     expect(fresh.connack.sessionPresent).toBe(false);
     await old.client.waitClosed();
     expect(connects[1]!.sessionId).not.toBe(connects[0]!.sessionId);
@@ -158,17 +139,17 @@ describe('takeover', () => {
 
   it('[MQTT-3.1.2-6] [MQTT-3.2.2-3] does not hand a clean session 1 connection’s state to a clean session 0 takeover', async () => {
     const { broker } = createTestBroker();
-    const old = await connect(broker, { clientId: 'dev', clean: true });
-    await subscribe(old.client, 'cmd', 1);
-    const fresh = await connect(broker, { clientId: 'dev', clean: false });
+    const old = await acceptClient(broker, { clientId: 'dev', clean: true });
+    await expectSubscribed(old.client, 'cmd', 1);
+    const fresh = await acceptClient(broker, { clientId: 'dev', clean: false });
     expect(fresh.connack.sessionPresent).toBe(false);
     expect(broker.metrics().subscriptions).toBe(0);
   });
 
   it('sends a v5 connection DISCONNECT 0x8E (session taken over) before closing it', async () => {
     const { broker } = createTestBroker();
-    const old = await connect(broker, { clientId: 'dev' }, 5);
-    await connect(broker, { clientId: 'dev' }, 5);
+    const old = await acceptClient(broker, { clientId: 'dev' }, 5);
+    await acceptClient(broker, { clientId: 'dev' }, 5);
     expect((await old.client.next('disconnect')).reasonCode).toBe(0x8e);
     await old.client.waitClosed();
   });
@@ -186,17 +167,9 @@ describe('takeover', () => {
       },
     });
     const { disconnects } = recordEvents(broker);
-    const owner = await connect(broker, { clientId: 'dev', clean: false, username: 'owner' });
+    const owner = await acceptClient(broker, { clientId: 'dev', clean: false, username: 'owner' });
     const intruder = PacketClient.open(broker);
-    intruder.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 4,
-      clientId: 'dev',
-      clean: false,
-      keepalive: 0,
-      username: 'intruder',
-    });
+    intruder.send(connectPacket({ clientId: 'dev', clean: false, username: 'intruder' }));
     await intruder.settle();
     expect(owner.client.closed).toBe(false);
     pending!({ ok: false, reason: 'not-authorized' });

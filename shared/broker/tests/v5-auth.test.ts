@@ -1,48 +1,27 @@
 // mqtt-spec: 5.0
-import { webcrypto } from 'node:crypto';
 import type { IAuthPacket, IConnectPacket } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import type { EnhancedAuthenticator } from '../../auth/enhanced-auth.ts';
-import { createScramClient, type ScramClient } from '../../auth/scram-client.ts';
-import {
-  createScramAuthenticator,
-  deriveScramCredentials,
-  type ScramCredentials,
-} from '../../auth/scram-sha-256.ts';
+import type { ScramClient } from '../../auth/scram-client.ts';
 import { PacketClient } from '../../testing/packet-client.ts';
+import {
+  createTestScramAuthenticator,
+  createTestScramClient,
+  SCRAM_METHOD,
+} from '../../testing/scram-fixture.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
 import type { AuthHooks } from '../broker-options.ts';
-
-const METHOD = 'SCRAM-SHA-256';
-const subtle = webcrypto.subtle as SubtleCrypto;
-const randomBytes = (length: number) => webcrypto.getRandomValues(new Uint8Array(length));
-
-const users = new Map<string, ScramCredentials>([
-  ['alice', await deriveScramCredentials(subtle, 'correct horse', randomBytes(16), 4096)],
-]);
+import { publishPacket } from './flow-helpers.ts';
+import { connectPacketV5 } from './v5-helpers.ts';
 
 function scramBroker(options: { auth?: AuthHooks; authenticators?: EnhancedAuthenticator[] } = {}) {
-  const scram = createScramAuthenticator({ subtle, randomBytes, lookup: (name) => users.get(name) });
-  return createTestBroker({ auth: options.auth, enhancedAuth: options.authenticators ?? [scram] });
+  return createTestBroker({
+    auth: options.auth,
+    enhancedAuth: options.authenticators ?? [createTestScramAuthenticator()],
+  });
 }
 
-function scramClient(password = 'correct horse', username = 'alice'): ScramClient {
-  return createScramClient({ subtle, randomBytes, username, password });
-}
-
-function connectPacket(fields: Partial<IConnectPacket> = {}): IConnectPacket {
-  return {
-    cmd: 'connect',
-    protocolId: 'MQTT',
-    protocolVersion: 5,
-    clientId: 'dev',
-    clean: true,
-    keepalive: 0,
-    ...fields,
-  };
-}
-
-function authPacket(reasonCode: number, data: Uint8Array | undefined, method = METHOD): IAuthPacket {
+function authPacket(reasonCode: number, data: Uint8Array | undefined, method = SCRAM_METHOD): IAuthPacket {
   return {
     cmd: 'auth',
     reasonCode,
@@ -56,15 +35,15 @@ function authPacket(reasonCode: number, data: Uint8Array | undefined, method = M
 /** CONNECT with the client-first message, then the server's AUTH 0x18 with the server-first one. */
 async function startScram(client: PacketClient, scram: ScramClient, fields: Partial<IConnectPacket> = {}) {
   client.send(
-    connectPacket({
+    connectPacketV5({
       ...fields,
-      properties: { authenticationMethod: METHOD, authenticationData: Buffer.from(scram.first()) },
+      properties: { authenticationMethod: SCRAM_METHOD, authenticationData: Buffer.from(scram.first()) },
     }),
   );
   const challenge = await client.next('auth');
   // [MQTT-4.12.0-2] more data is asked for with 0x18; [MQTT-4.12.0-5] naming the method.
   expect(challenge.reasonCode).toBe(0x18);
-  expect(challenge.properties?.authenticationMethod).toBe(METHOD);
+  expect(challenge.properties?.authenticationMethod).toBe(SCRAM_METHOD);
   return challenge;
 }
 
@@ -80,10 +59,10 @@ describe('enhanced authentication with SCRAM-SHA-256', () => {
   it('[MQTT-4.12.0-2] [MQTT-4.12.0-5] CONNECT → AUTH 0x18 → AUTH 0x18 → CONNACK 0x00 with the method and the server signature', async () => {
     const { broker } = scramBroker();
     const client = PacketClient.open(broker, 5);
-    const scram = scramClient();
+    const scram = createTestScramClient();
     const connack = await scramConnect(client, scram);
     expect(connack.reasonCode).toBe(0);
-    expect(connack.properties?.authenticationMethod).toBe(METHOD);
+    expect(connack.properties?.authenticationMethod).toBe(SCRAM_METHOD);
     // The client checks that the server knew the credentials too.
     expect(await scram.verify(connack.properties!.authenticationData!)).toBe(true);
     client.send({ cmd: 'pingreq' });
@@ -102,23 +81,15 @@ describe('enhanced authentication with SCRAM-SHA-256', () => {
       },
     });
     const client = PacketClient.open(broker, 5);
-    expect((await scramConnect(client, scramClient())).reasonCode).toBe(0);
-    client.send({
-      cmd: 'publish',
-      topic: 't',
-      payload: Buffer.from('x'),
-      qos: 1,
-      messageId: 1,
-      retain: false,
-      dup: false,
-    });
+    expect((await scramConnect(client, createTestScramClient())).reasonCode).toBe(0);
+    client.send(publishPacket('t', 'x', { qos: 1, messageId: 1 }));
     expect((await client.next('puback')).reasonCode).toBe(0x10);
     expect(seen).toEqual(['alice']);
   });
 
   it.each([
-    ['a wrong password', scramClient('wrong')],
-    ['an unknown user', scramClient('correct horse', 'mallory')],
+    ['a wrong password', createTestScramClient('wrong')],
+    ['an unknown user', createTestScramClient('correct horse', 'mallory')],
   ])('[MQTT-4.12.0-4] refuses %s with CONNACK 0x86 and closes', async (_name, scram) => {
     const { broker } = scramBroker();
     const client = PacketClient.open(broker, 5);
@@ -134,11 +105,11 @@ describe('enhanced authentication with SCRAM-SHA-256', () => {
   it('[MQTT-4.12.0-4] refuses a CONNECT User Name that differs from the SCRAM one with 0x87', async () => {
     const { broker } = scramBroker();
     const client = PacketClient.open(broker, 5);
-    const scram = scramClient();
+    const scram = createTestScramClient();
     client.send(
-      connectPacket({
+      connectPacketV5({
         username: 'bob',
-        properties: { authenticationMethod: METHOD, authenticationData: Buffer.from(scram.first()) },
+        properties: { authenticationMethod: SCRAM_METHOD, authenticationData: Buffer.from(scram.first()) },
       }),
     );
     expect((await client.next('connack')).reasonCode).toBe(0x87);
@@ -147,12 +118,12 @@ describe('enhanced authentication with SCRAM-SHA-256', () => {
 
   it('[MQTT-4.12.0-4] refuses with 0x87 when the authenticator fails with an error', async () => {
     const broken: EnhancedAuthenticator = {
-      method: METHOD,
+      method: SCRAM_METHOD,
       begin: () => ({ step: () => Promise.reject(new Error('credential store down')) }),
     };
     const { broker, env } = scramBroker({ authenticators: [broken] });
     const client = PacketClient.open(broker, 5);
-    client.send(connectPacket({ properties: { authenticationMethod: METHOD } }));
+    client.send(connectPacketV5({ properties: { authenticationMethod: SCRAM_METHOD } }));
     expect((await client.next('connack')).reasonCode).toBe(0x87);
     await client.waitClosed();
     expect(env.logger.records.some((record) => record.level === 'error')).toBe(true);
@@ -161,7 +132,7 @@ describe('enhanced authentication with SCRAM-SHA-256', () => {
   it('[MQTT-4.12.0-1] refuses an unsupported method with CONNACK 0x8C and closes', async () => {
     const { broker } = scramBroker();
     const client = PacketClient.open(broker, 5);
-    client.send(connectPacket({ properties: { authenticationMethod: 'GS2-KRB5' } }));
+    client.send(connectPacketV5({ properties: { authenticationMethod: 'GS2-KRB5' } }));
     const connack = await client.next('connack');
     expect(connack.reasonCode).toBe(0x8c);
     expect(connack.sessionPresent).toBe(false);
@@ -182,7 +153,7 @@ describe('enhanced authentication with SCRAM-SHA-256', () => {
   it('[MQTT-4.12.0-5] an AUTH naming another method during authentication ends the connection without CONNACK', async () => {
     const { broker } = scramBroker();
     const client = PacketClient.open(broker, 5);
-    const scram = scramClient();
+    const scram = createTestScramClient();
     const challenge = await startScram(client, scram);
     client.send(authPacket(0x18, await scram.final(challenge.properties!.authenticationData!), 'PLAIN'));
     await client.waitClosed();
@@ -194,7 +165,7 @@ describe('enhanced authentication with SCRAM-SHA-256', () => {
   it('a client AUTH other than 0x18 during authentication (breaking [MQTT-4.12.0-3]) ends the connection', async () => {
     const { broker } = scramBroker();
     const client = PacketClient.open(broker, 5);
-    const scram = scramClient();
+    const scram = createTestScramClient();
     await startScram(client, scram);
     client.send(authPacket(0x19, scram.first()));
     await client.waitClosed();
@@ -204,7 +175,7 @@ describe('enhanced authentication with SCRAM-SHA-256', () => {
   it('[MQTT-3.2.0-1] packets sent while authenticating are handled after the CONNACK, in order', async () => {
     const { broker } = scramBroker();
     const client = PacketClient.open(broker, 5);
-    const scram = scramClient();
+    const scram = createTestScramClient();
     const challenge = await startScram(client, scram);
     client.send({ cmd: 'subscribe', messageId: 7, subscriptions: [{ topic: 'a/#', qos: 1 }] });
     client.send({ cmd: 'pingreq' });
@@ -220,7 +191,7 @@ describe('enhanced authentication with SCRAM-SHA-256', () => {
   it('[MQTT-3.1.4-6] packets sent while authenticating are dropped when authentication fails', async () => {
     const { broker } = scramBroker();
     const client = PacketClient.open(broker, 5);
-    const scram = scramClient('wrong');
+    const scram = createTestScramClient('wrong');
     const challenge = await startScram(client, scram);
     client.send({ cmd: 'subscribe', messageId: 7, subscriptions: [{ topic: 'a/#', qos: 1 }] });
     client.send(authPacket(0x18, await scram.final(challenge.properties!.authenticationData!)));
@@ -233,7 +204,7 @@ describe('enhanced authentication with SCRAM-SHA-256', () => {
   it('a DISCONNECT during authentication (allowed by [MQTT-3.1.2-30]) ends the connection at once', async () => {
     const { broker } = scramBroker();
     const client = PacketClient.open(broker, 5);
-    await startScram(client, scramClient());
+    await startScram(client, createTestScramClient());
     client.send({ cmd: 'disconnect', reasonCode: 0, properties: { sessionExpiryInterval: 60 } });
     await client.waitClosed();
     expect(await client.settle()).toEqual([]);
@@ -244,7 +215,9 @@ describe('enhanced authentication with SCRAM-SHA-256', () => {
   it('refuses Authentication Data without an Authentication Method as a protocol error (0x82)', async () => {
     const { broker } = scramBroker();
     const client = PacketClient.open(broker, 5);
-    client.send(connectPacket({ properties: { authenticationData: Buffer.from(scramClient().first()) } }));
+    client.send(
+      connectPacketV5({ properties: { authenticationData: Buffer.from(createTestScramClient().first()) } }),
+    );
     const connack = await client.next('connack');
     expect(connack.reasonCode).toBe(0x82);
     await client.waitClosed();
@@ -253,7 +226,7 @@ describe('enhanced authentication with SCRAM-SHA-256', () => {
   it('the connect timeout ends an authentication the client never finishes', async () => {
     const { broker, env } = scramBroker();
     const client = PacketClient.open(broker, 5);
-    await startScram(client, scramClient());
+    await startScram(client, createTestScramClient());
     env.clock.advance(broker.limits.connectTimeoutMs);
     await client.waitClosed();
     expect(await client.settle()).toEqual([]);
@@ -264,22 +237,22 @@ describe('re-authentication', () => {
   async function connected() {
     const setup = scramBroker();
     const client = PacketClient.open(setup.broker, 5);
-    expect((await scramConnect(client, scramClient())).reasonCode).toBe(0);
+    expect((await scramConnect(client, createTestScramClient())).reasonCode).toBe(0);
     return { ...setup, client };
   }
 
   it('[MQTT-4.12.1-1] AUTH 0x19 → AUTH 0x18 → AUTH 0x18 → AUTH 0x00 with the server signature, as often as the client likes', async () => {
     const { client, broker } = await connected();
     for (let round = 0; round < 2; round++) {
-      const scram = scramClient();
+      const scram = createTestScramClient();
       client.send(authPacket(0x19, scram.first()));
       const challenge = await client.next('auth');
       expect(challenge.reasonCode).toBe(0x18);
-      expect(challenge.properties?.authenticationMethod).toBe(METHOD);
+      expect(challenge.properties?.authenticationMethod).toBe(SCRAM_METHOD);
       client.send(authPacket(0x18, await scram.final(challenge.properties!.authenticationData!)));
       const done = await client.next('auth');
       expect(done.reasonCode).toBe(0x00);
-      expect(done.properties?.authenticationMethod).toBe(METHOD);
+      expect(done.properties?.authenticationMethod).toBe(SCRAM_METHOD);
       expect(await scram.verify(done.properties!.authenticationData!)).toBe(true);
     }
     client.send({ cmd: 'pingreq' });
@@ -289,7 +262,7 @@ describe('re-authentication', () => {
 
   it('the connection keeps working while a re-authentication is in progress', async () => {
     const { client } = await connected();
-    const scram = scramClient();
+    const scram = createTestScramClient();
     client.send(authPacket(0x19, scram.first()));
     const challenge = await client.next('auth');
     client.send({ cmd: 'pingreq' });
@@ -300,7 +273,7 @@ describe('re-authentication', () => {
 
   it('[MQTT-4.12.1-2] [MQTT-3.14.2-1] a failed re-authentication ends the connection with DISCONNECT 0x87 (DISCONNECT has no 0x86)', async () => {
     const { client, broker } = await connected();
-    const scram = scramClient('wrong');
+    const scram = createTestScramClient('wrong');
     client.send(authPacket(0x19, scram.first()));
     const challenge = await client.next('auth');
     client.send(authPacket(0x18, await scram.final(challenge.properties!.authenticationData!)));
@@ -313,16 +286,16 @@ describe('re-authentication', () => {
 
   it('[MQTT-4.12.1-1] re-authentication with another method is a protocol error (DISCONNECT 0x82)', async () => {
     const { client } = await connected();
-    client.send(authPacket(0x19, scramClient().first(), 'PLAIN'));
+    client.send(authPacket(0x19, createTestScramClient().first(), 'PLAIN'));
     expect((await client.next('disconnect')).reasonCode).toBe(0x82);
     await client.waitClosed();
   });
 
   it('a second AUTH 0x19 during a re-authentication is a protocol error (DISCONNECT 0x82)', async () => {
     const { client } = await connected();
-    client.send(authPacket(0x19, scramClient().first()));
+    client.send(authPacket(0x19, createTestScramClient().first()));
     await client.next('auth');
-    client.send(authPacket(0x19, scramClient().first()));
+    client.send(authPacket(0x19, createTestScramClient().first()));
     expect((await client.next('disconnect')).reasonCode).toBe(0x82);
     await client.waitClosed();
   });
@@ -331,7 +304,7 @@ describe('re-authentication', () => {
     const { broker } = scramBroker();
     const client = PacketClient.open(broker, 5);
     expect((await client.connect()).reasonCode).toBe(0);
-    client.send(authPacket(0x19, scramClient().first()));
+    client.send(authPacket(0x19, createTestScramClient().first()));
     expect((await client.next('disconnect')).reasonCode).toBe(0x82);
     await client.waitClosed();
   });

@@ -6,6 +6,8 @@ import { PacketClient } from '../../testing/packet-client.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
 import { Broker } from '../broker.ts';
 import type { AuthenticateResult } from '../broker-options.ts';
+import { acceptClient } from './flow-helpers.ts';
+import { connectPacketV5 } from './v5-helpers.ts';
 
 type ConnectFields = Partial<IConnectPacket>;
 type Will = NonNullable<IConnectPacket['will']>;
@@ -17,10 +19,8 @@ async function connect(broker: Broker, fields: ConnectFields = {}) {
   return { client, connack };
 }
 
-async function accepted(broker: Broker, fields: ConnectFields = {}) {
-  const result = await connect(broker, fields);
-  expect(result.connack.reasonCode).toBe(0);
-  return result;
+function accepted(broker: Broker, fields: ConnectFields = {}) {
+  return acceptClient(broker, fields, 5);
 }
 
 /** A refused CONNECT: the reason code, session present 0 [MQTT-3.2.2-6], then the close
@@ -104,15 +104,7 @@ describe('Assigned Client Identifier', () => {
     const { broker } = createTestBroker();
     // mqtt-packet will not generate an empty id with Clean Start 0: clear the flag by hand.
     const bytes = mqttPacket.generate(
-      {
-        cmd: 'connect',
-        protocolId: 'MQTT',
-        protocolVersion: 5,
-        clientId: '',
-        clean: true,
-        keepalive: 0,
-        properties: { sessionExpiryInterval: 60 },
-      },
+      connectPacketV5({ clientId: '', properties: { sessionExpiryInterval: 60 } }),
       { protocolVersion: 5 },
     );
     bytes[9] = bytes[9]! & ~0x02;
@@ -339,14 +331,7 @@ describe('CONNECT refusals', () => {
       auth: { authenticate: async () => ({ ok: false, reason: 'not-authorized' }) },
     });
     const client = PacketClient.open(broker, 5);
-    client.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 5,
-      clientId: 'dev',
-      clean: true,
-      keepalive: 0,
-    });
+    client.send(connectPacketV5());
     client.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'a', qos: 0 }] });
     client.send({ cmd: 'pingreq' });
     expect((await client.next('connack')).reasonCode).toBe(0x87);

@@ -4,12 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { PacketClient } from '../../testing/packet-client.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
 import type { Broker } from '../broker.ts';
+import { acceptClient, publishPacket } from './flow-helpers.ts';
+import { connectPacketV5 } from './v5-helpers.ts';
 
 async function connect(broker: Broker, fields: Partial<IConnectPacket> = {}, version: 4 | 5 = 5) {
-  const client = PacketClient.open(broker, version);
-  const connack = await client.connect({ clientId: 'dev', ...fields });
-  expect(connack.reasonCode ?? connack.returnCode).toBe(0);
-  return client;
+  return (await acceptClient(broker, { clientId: 'dev', ...fields }, version)).client;
 }
 
 /**
@@ -22,22 +21,6 @@ async function expectDisconnect(client: PacketClient, reasonCode: number): Promi
   expect(packet.properties?.sessionExpiryInterval).toBeUndefined();
   await client.waitClosed();
   expect(await client.settle()).toEqual([]);
-}
-
-function publish(topic: string, fields: Partial<IPublishPacket> = {}): IPublishPacket {
-  return { cmd: 'publish', topic, payload: Buffer.from('x'), qos: 0, retain: false, dup: false, ...fields };
-}
-
-function connectPacket(fields: Partial<IConnectPacket> = {}): IConnectPacket {
-  return {
-    cmd: 'connect',
-    protocolId: 'MQTT',
-    protocolVersion: 5,
-    clientId: 'dev',
-    clean: true,
-    keepalive: 0,
-    ...fields,
-  };
 }
 
 describe('the server sends DISCONNECT with a reason code before closing a v5 connection', () => {
@@ -59,7 +42,7 @@ describe('the server sends DISCONNECT with a reason code before closing a v5 con
   it('[MQTT-3.1.0-2] 0x82 for a second CONNECT', async () => {
     const { broker } = createTestBroker();
     const client = await connect(broker);
-    client.send(connectPacket());
+    client.send(connectPacketV5());
     await expectDisconnect(client, 0x82);
   });
 
@@ -81,7 +64,7 @@ describe('the server sends DISCONNECT with a reason code before closing a v5 con
   it('[MQTT-4.13.1-1] 0x95 for a packet above the Maximum Packet Size', async () => {
     const { broker } = createTestBroker({ limits: { maxPacketSize: 64 } });
     const client = await connect(broker);
-    client.send(publish('big', { payload: Buffer.alloc(100) }));
+    client.send(publishPacket('big', 'x', { payload: Buffer.alloc(100) }));
     await expectDisconnect(client, 0x95);
   });
 
@@ -100,25 +83,25 @@ describe('the server sends DISCONNECT with a reason code before closing a v5 con
   it('0x93 when the client has more unreleased QoS 2 messages than the Receive Maximum', async () => {
     const { broker } = createTestBroker({ limits: { receiveMaximum: 2 } });
     const client = await connect(broker);
-    client.send(publish('q', { qos: 2, messageId: 1 }));
-    client.send(publish('q', { qos: 2, messageId: 2 }));
+    client.send(publishPacket('q', 'x', { qos: 2, messageId: 1 }));
+    client.send(publishPacket('q', 'x', { qos: 2, messageId: 2 }));
     await client.next('pubrec');
     await client.next('pubrec');
     // Releasing one makes room for another.
     client.send({ cmd: 'pubrel', messageId: 1 });
     expect((await client.next('pubcomp')).messageId).toBe(1);
-    client.send(publish('q', { qos: 2, messageId: 3 }));
+    client.send(publishPacket('q', 'x', { qos: 2, messageId: 3 }));
     expect((await client.next('pubrec')).messageId).toBe(3);
-    client.send(publish('q', { qos: 2, messageId: 4 }));
+    client.send(publishPacket('q', 'x', { qos: 2, messageId: 4 }));
     await expectDisconnect(client, 0x93);
   });
 
   it('a re-sent QoS 2 PUBLISH not yet released does not count twice against the Receive Maximum', async () => {
     const { broker } = createTestBroker({ limits: { receiveMaximum: 1 } });
     const client = await connect(broker);
-    client.send(publish('q', { qos: 2, messageId: 1 }));
+    client.send(publishPacket('q', 'x', { qos: 2, messageId: 1 }));
     await client.next('pubrec');
-    client.send(publish('q', { qos: 2, messageId: 1, dup: true }));
+    client.send(publishPacket('q', 'x', { qos: 2, messageId: 1, dup: true }));
     await client.next('pubrec');
     expect(client.closed).toBe(false);
   });
@@ -130,28 +113,28 @@ describe('the server sends DISCONNECT with a reason code before closing a v5 con
   ])('0x94 for %s', async (_name, limits, alias) => {
     const { broker } = createTestBroker({ limits });
     const client = await connect(broker);
-    client.send(publish('t', { properties: { topicAlias: alias } }));
+    client.send(publishPacket('t', 'x', { properties: { topicAlias: alias } }));
     await expectDisconnect(client, 0x94);
   });
 
   it('0x82 for an alias that was never set', async () => {
     const { broker } = createTestBroker();
     const client = await connect(broker);
-    client.send(publish('', { properties: { topicAlias: 3 } }));
+    client.send(publishPacket('', 'x', { properties: { topicAlias: 3 } }));
     await expectDisconnect(client, 0x82);
   });
 
   it('0x9B for a PUBLISH above the Maximum QoS (a client breaking [MQTT-3.2.2-11])', async () => {
     const { broker } = createTestBroker({ limits: { maxQos: 1 } });
     const client = await connect(broker);
-    client.send(publish('q', { qos: 2, messageId: 1 }));
+    client.send(publishPacket('q', 'x', { qos: 2, messageId: 1 }));
     await expectDisconnect(client, 0x9b);
   });
 
   it('0x9A for a retained PUBLISH when retain is not available (a client breaking [MQTT-3.2.2-14])', async () => {
     const { broker } = createTestBroker({ limits: { retainAvailable: false } });
     const client = await connect(broker);
-    client.send(publish('r', { retain: true }));
+    client.send(publishPacket('r', 'x', { retain: true }));
     await expectDisconnect(client, 0x9a);
   });
 
@@ -198,7 +181,7 @@ describe('[MQTT-3.14.0-1] no DISCONNECT before a successful CONNACK', () => {
   it('a malformed packet while the authentication hook runs closes without DISCONNECT', async () => {
     const { broker } = createTestBroker({ auth: { authenticate: () => new Promise(() => {}) } });
     const client = PacketClient.open(broker, 5);
-    client.send(connectPacket());
+    client.send(connectPacketV5());
     client.sendBytes([0xc1, 0x00]);
     await client.waitClosed();
     expect(await client.settle()).toEqual([]);
@@ -207,7 +190,9 @@ describe('[MQTT-3.14.0-1] no DISCONNECT before a successful CONNACK', () => {
   it('a CONNECT with an invalid will topic closes without DISCONNECT', async () => {
     const { broker } = createTestBroker();
     const client = PacketClient.open(broker, 5);
-    client.send(connectPacket({ will: { topic: 'a/+', payload: Buffer.from('x'), qos: 0, retain: false } }));
+    client.send(
+      connectPacketV5({ will: { topic: 'a/+', payload: Buffer.from('x'), qos: 0, retain: false } }),
+    );
     await client.waitClosed();
     expect(await client.settle()).toEqual([]);
   });
@@ -215,7 +200,7 @@ describe('[MQTT-3.14.0-1] no DISCONNECT before a successful CONNACK', () => {
   it('a CONNECT above the Maximum Packet Size closes without DISCONNECT', async () => {
     const { broker } = createTestBroker({ limits: { maxPacketSize: 64 } });
     const client = PacketClient.open(broker, 5);
-    client.send(connectPacket({ clientId: 'x'.repeat(100) }));
+    client.send(connectPacketV5({ clientId: 'x'.repeat(100) }));
     await client.waitClosed();
     expect(await client.settle()).toEqual([]);
   });
@@ -223,7 +208,7 @@ describe('[MQTT-3.14.0-1] no DISCONNECT before a successful CONNACK', () => {
   it('a shutdown or a connect timeout during authentication closes without DISCONNECT', async () => {
     const { broker, env } = createTestBroker({ auth: { authenticate: () => new Promise(() => {}) } });
     const waiting = PacketClient.open(broker, 5);
-    waiting.send(connectPacket({ clientId: 'a' }));
+    waiting.send(connectPacketV5({ clientId: 'a' }));
     const silent = PacketClient.open(broker, 5);
     await waiting.settle();
     env.clock.advance(broker.limits.connectTimeoutMs);
@@ -232,7 +217,7 @@ describe('[MQTT-3.14.0-1] no DISCONNECT before a successful CONNACK', () => {
     expect(waiting.received).toEqual([]);
 
     const late = PacketClient.open(broker, 5);
-    late.send(connectPacket({ clientId: 'b' }));
+    late.send(connectPacketV5({ clientId: 'b' }));
     await late.settle();
     broker.shutdown();
     await late.waitClosed();

@@ -1,23 +1,17 @@
 // mqtt-spec: 5.0
-import { Buffer } from 'buffer';
 import type { IConnectPacket, IPublishPacket, QoS } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
-import { PacketClient } from '../../testing/packet-client.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
 import type { Broker } from '../broker.ts';
-import { connectClient, payloadText, subscribe, takePublishes } from './flow-helpers.ts';
-
-/** A v5 client; `sessionExpiryInterval` keeps its session (and queue) while it is offline. */
-async function connectV5(
-  broker: Broker,
-  clientId: string,
-  fields: Partial<IConnectPacket> = {},
-): Promise<PacketClient> {
-  const client = PacketClient.open(broker, 5);
-  const connack = await client.connect({ clientId, ...fields });
-  if (connack.reasonCode !== 0) throw new Error(`CONNECT of ${clientId} refused with ${connack.reasonCode}`);
-  return client;
-}
+import {
+  connectClient,
+  disconnect,
+  payloadText,
+  publishPacket,
+  subscribe,
+  takePublishes,
+} from './flow-helpers.ts';
+import { connectV5 } from './v5-helpers.ts';
 
 /** A v5 client with a session that outlives its connection by an hour. */
 function connectPersistent(broker: Broker, clientId: string, fields: Partial<IConnectPacket> = {}) {
@@ -41,17 +35,12 @@ function expiryOf(packet: IPublishPacket): number | undefined {
   return packet.properties?.messageExpiryInterval;
 }
 
-async function goOffline(client: PacketClient): Promise<void> {
-  client.send({ cmd: 'disconnect' });
-  await client.waitClosed();
-}
-
 describe('Message Expiry Interval', () => {
   it('[MQTT-3.3.2-5] drops a message queued for an offline session once its interval has passed, counted as expired', async () => {
     const { broker, env } = createTestBroker();
     const sub = await connectPersistent(broker, 'sub');
     await subscribe(sub, [['t', 1]]);
-    await goOffline(sub);
+    await disconnect(sub);
 
     publishExpiring(broker, 't', 'short', 1, 5);
     publishExpiring(broker, 't', 'long', 1, 60);
@@ -70,7 +59,7 @@ describe('Message Expiry Interval', () => {
     const { broker, env } = createTestBroker();
     const sub = await connectPersistent(broker, 'sub');
     await subscribe(sub, [['t', 1]]);
-    await goOffline(sub);
+    await disconnect(sub);
     publishExpiring(broker, 't', 'just in time', 1, 5);
     env.clock.advance(4_999);
     const back = await connectPersistent(broker, 'sub');
@@ -104,7 +93,7 @@ describe('Message Expiry Interval', () => {
     await subscribe(live, [['t', 1]]);
     const offline = await connectPersistent(broker, 'offline');
     await subscribe(offline, [['t', 1]]);
-    await goOffline(offline);
+    await disconnect(offline);
 
     publishExpiring(broker, 't', 'm', 1, 10);
     const [now] = await takePublishes(live);
@@ -121,7 +110,7 @@ describe('Message Expiry Interval', () => {
     const { broker, env } = createTestBroker();
     const sub = await connectPersistent(broker, 'sub');
     await subscribe(sub, [['t', 1]]);
-    await goOffline(sub);
+    await disconnect(sub);
     publishExpiring(broker, 't', 'kept', 1);
     env.clock.advance(1_800_000);
     const back = await connectPersistent(broker, 'sub');
@@ -134,18 +123,15 @@ describe('Message Expiry Interval', () => {
     const { broker, env } = createTestBroker();
     const sub = await connectPersistent(broker, 'sub');
     await subscribe(sub, [['t', 2]]);
-    await goOffline(sub);
+    await disconnect(sub);
     const pub = await connectV5(broker, 'pub');
-    pub.send({
-      cmd: 'publish',
-      topic: 't',
-      payload: Buffer.from('from a client'),
-      qos: 2,
-      retain: false,
-      dup: false,
-      messageId: 7,
-      properties: { messageExpiryInterval: 30 },
-    });
+    pub.send(
+      publishPacket('t', 'from a client', {
+        qos: 2,
+        messageId: 7,
+        properties: { messageExpiryInterval: 30 },
+      }),
+    );
     await pub.next('pubrec');
     env.clock.advance(12_500);
     const back = await connectPersistent(broker, 'sub');

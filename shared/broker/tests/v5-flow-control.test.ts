@@ -1,40 +1,22 @@
 // mqtt-spec: 5.0
-import { Buffer } from 'buffer';
-import mqttPacket, { type IConnectPacket, type IPublishPacket, type QoS } from 'mqtt-packet';
+import mqttPacket, { type QoS } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import { PacketClient } from '../../testing/packet-client.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
-import type { Broker } from '../broker.ts';
-import { payloadText, subscribe, takePublishes } from './flow-helpers.ts';
-
-async function connectV5(
-  broker: Broker,
-  clientId: string,
-  fields: Partial<IConnectPacket> = {},
-): Promise<PacketClient> {
-  const client = PacketClient.open(broker, 5);
-  const connack = await client.connect({ clientId, ...fields });
-  if (connack.reasonCode !== 0) throw new Error(`CONNECT of ${clientId} refused with ${connack.reasonCode}`);
-  return client;
-}
-
-function publishMany(broker: Broker, topic: string, count: number, qos: QoS): void {
-  for (let i = 0; i < count; i++)
-    broker.publish({ topic, payload: new TextEncoder().encode(String(i)), qos });
-}
-
-function publishText(broker: Broker, topic: string, text: string, qos: QoS): void {
-  broker.publish({ topic, payload: new TextEncoder().encode(text), qos });
-}
-
-function clientPublish(topic: string, text: string, qos: QoS, messageId?: number): IPublishPacket {
-  return { cmd: 'publish', topic, payload: Buffer.from(text), qos, retain: false, dup: false, messageId };
-}
+import {
+  payloadText,
+  publishNumbered,
+  publishPacket,
+  publishText,
+  subscribe,
+  takePublishes,
+} from './flow-helpers.ts';
+import { connectV5 } from './v5-helpers.ts';
 
 /** Size on the wire of the PUBLISH a v5 subscriber with no extras would get. */
 function publishSize(topic: string, text: string, qos: QoS): number {
-  return mqttPacket.generate(clientPublish(topic, text, qos, qos > 0 ? 1 : undefined), { protocolVersion: 5 })
-    .length;
+  const messageId = qos > 0 ? 1 : undefined;
+  return mqttPacket.generate(publishPacket(topic, text, { qos, messageId }), { protocolVersion: 5 }).length;
 }
 
 describe('Receive Maximum of the client (broker → client flow control)', () => {
@@ -42,7 +24,7 @@ describe('Receive Maximum of the client (broker → client flow control)', () =>
     const { broker } = createTestBroker();
     const sub = await connectV5(broker, 'sub', { properties: { receiveMaximum: 2 } });
     await subscribe(sub, [['t', 1]]);
-    publishMany(broker, 't', 5, 1);
+    publishNumbered(broker, 't', 5, 1);
     const first = await takePublishes(sub);
     expect(first.map(payloadText)).toEqual(['0', '1']);
     expect(broker.metrics()).toMatchObject({ inflight: 2, queued: 3 });
@@ -59,7 +41,7 @@ describe('Receive Maximum of the client (broker → client flow control)', () =>
     const { broker } = createTestBroker();
     const sub = await connectV5(broker, 'sub', { properties: { receiveMaximum: 1 } });
     await subscribe(sub, [['t', 2]]);
-    publishMany(broker, 't', 2, 2);
+    publishNumbered(broker, 't', 2, 2);
     const [first] = await takePublishes(sub);
     sub.send({ cmd: 'pubrec', messageId: first!.messageId!, reasonCode: 0 });
     await sub.next('pubrel');
@@ -74,7 +56,7 @@ describe('Receive Maximum of the client (broker → client flow control)', () =>
     const strict = await connectV5(broker, 'strict', { properties: { receiveMaximum: 1 } });
     const silent = await connectV5(broker, 'silent');
     for (const client of [generous, strict, silent]) await subscribe(client, [['t', 1]]);
-    publishMany(broker, 't', 10, 1);
+    publishNumbered(broker, 't', 10, 1);
     expect((await takePublishes(generous)).length).toBe(3);
     expect((await takePublishes(strict)).length).toBe(1);
     // Absent means 65,535: the broker's own window applies.
@@ -99,7 +81,7 @@ describe('Receive Maximum of the client (broker → client flow control)', () =>
     const { broker } = createTestBroker();
     const sub = await connectV5(broker, 'sub', { properties: { receiveMaximum: 1 } });
     await subscribe(sub, [['t', 2]]);
-    publishMany(broker, 't', 3, 2);
+    publishNumbered(broker, 't', 3, 2);
     const [held] = await takePublishes(sub);
     expect(broker.metrics()).toMatchObject({ inflight: 1, queued: 2 });
 
@@ -109,9 +91,9 @@ describe('Receive Maximum of the client (broker → client flow control)', () =>
     expect((await sub.next('unsuback')).messageId).toBe(11);
     sub.send({ cmd: 'pingreq' });
     await sub.next('pingresp');
-    sub.send(clientPublish('elsewhere', 'in', 1, 12));
+    sub.send(publishPacket('elsewhere', 'in', { qos: 1, messageId: 12 }));
     expect((await sub.next('puback')).messageId).toBe(12);
-    sub.send(clientPublish('elsewhere', 'in', 2, 13));
+    sub.send(publishPacket('elsewhere', 'in', { qos: 2, messageId: 13 }));
     expect((await sub.next('pubrec')).messageId).toBe(13);
     sub.send({ cmd: 'pubrel', messageId: 13, reasonCode: 0 });
     expect((await sub.next('pubcomp')).messageId).toBe(13);
@@ -127,11 +109,11 @@ describe('Receive Maximum of the broker (client → broker flow control)', () =>
     const pub = PacketClient.open(broker, 5);
     const connack = await pub.connect({ clientId: 'pub' });
     expect(connack.properties?.receiveMaximum).toBe(2);
-    pub.send(clientPublish('t', 'a', 2, 1));
-    pub.send(clientPublish('t', 'b', 2, 2));
+    pub.send(publishPacket('t', 'a', { qos: 2, messageId: 1 }));
+    pub.send(publishPacket('t', 'b', { qos: 2, messageId: 2 }));
     expect((await pub.next('pubrec')).messageId).toBe(1);
     expect((await pub.next('pubrec')).messageId).toBe(2);
-    pub.send(clientPublish('t', 'c', 2, 3));
+    pub.send(publishPacket('t', 'c', { qos: 2, messageId: 3 }));
     expect((await pub.next('disconnect')).reasonCode).toBe(0x93);
     await pub.waitClosed();
   });
@@ -139,16 +121,16 @@ describe('Receive Maximum of the broker (client → broker flow control)', () =>
   it('a released QoS 2 id and QoS 1 messages do not count against the broker Receive Maximum', async () => {
     const { broker } = createTestBroker({ limits: { receiveMaximum: 1 } });
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('t', 'a', 2, 1));
+    pub.send(publishPacket('t', 'a', { qos: 2, messageId: 1 }));
     expect((await pub.next('pubrec')).messageId).toBe(1);
-    pub.send(clientPublish('t', 'q1', 1, 2));
+    pub.send(publishPacket('t', 'q1', { qos: 1, messageId: 2 }));
     expect((await pub.next('puback')).messageId).toBe(2);
     // A re-sent PUBLISH with the unreleased id is the same message, not a new one.
-    pub.send({ ...clientPublish('t', 'a', 2, 1), dup: true });
+    pub.send({ ...publishPacket('t', 'a', { qos: 2, messageId: 1 }), dup: true });
     expect((await pub.next('pubrec')).messageId).toBe(1);
     pub.send({ cmd: 'pubrel', messageId: 1, reasonCode: 0 });
     expect((await pub.next('pubcomp')).messageId).toBe(1);
-    pub.send(clientPublish('t', 'b', 2, 3));
+    pub.send(publishPacket('t', 'b', { qos: 2, messageId: 3 }));
     expect((await pub.next('pubrec')).messageId).toBe(3);
     expect(pub.closed).toBe(false);
   });
@@ -241,8 +223,8 @@ describe('Maximum Packet Size of the broker', () => {
     const pub = PacketClient.open(broker, 5);
     const connack = await pub.connect({ clientId: 'pub' });
     expect(connack.properties?.maximumPacketSize).toBe(100);
-    pub.send(clientPublish('t', 'x'.repeat(80), 0));
-    pub.send(clientPublish('t', 'x'.repeat(100), 0));
+    pub.send(publishPacket('t', 'x'.repeat(80)));
+    pub.send(publishPacket('t', 'x'.repeat(100)));
     expect((await pub.next('disconnect')).reasonCode).toBe(0x95);
     await pub.waitClosed();
     expect((await takePublishes(sub)).map((p) => p.payload.length)).toEqual([80]);
@@ -255,7 +237,7 @@ describe('acknowledgements with a failure reason code', () => {
     const session = { clean: false, properties: { sessionExpiryInterval: 60, receiveMaximum: 1 } };
     const sub = await connectV5(broker, 'sub', session);
     await subscribe(sub, [['t', 1]]);
-    publishMany(broker, 't', 2, 1);
+    publishNumbered(broker, 't', 2, 1);
     const [refused] = await takePublishes(sub);
     sub.send({ cmd: 'puback', messageId: refused!.messageId!, reasonCode: 0x80 });
     const [next] = await takePublishes(sub);
@@ -273,7 +255,7 @@ describe('acknowledgements with a failure reason code', () => {
     const session = { clean: false, properties: { sessionExpiryInterval: 60, receiveMaximum: 1 } };
     const sub = await connectV5(broker, 'sub', session);
     await subscribe(sub, [['t', 2]]);
-    publishMany(broker, 't', 2, 2);
+    publishNumbered(broker, 't', 2, 2);
     const [refused] = await takePublishes(sub);
     sub.send({ cmd: 'pubrec', messageId: refused!.messageId!, reasonCode: 0x87 });
     const [next] = await takePublishes(sub);
@@ -293,7 +275,7 @@ describe('acknowledgements with a failure reason code', () => {
     const pub = await connectV5(broker, 'pub');
     pub.send({ cmd: 'pubrel', messageId: 42, reasonCode: 0 });
     expect(await pub.next('pubcomp')).toMatchObject({ messageId: 42, reasonCode: 0x92 });
-    pub.send(clientPublish('t', 'x', 2, 43));
+    pub.send(publishPacket('t', 'x', { qos: 2, messageId: 43 }));
     await pub.next('pubrec');
     pub.send({ cmd: 'pubrel', messageId: 43, reasonCode: 0 });
     expect(await pub.next('pubcomp')).toMatchObject({ messageId: 43, reasonCode: 0 });

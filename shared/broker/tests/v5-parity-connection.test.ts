@@ -1,45 +1,26 @@
 // mqtt-spec: 5.0
 import { Buffer } from 'buffer';
-import type { IConnectPacket, Packet, QoS } from 'mqtt-packet';
+import type { Packet } from 'mqtt-packet';
 import mqttPacket from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import type { EnhancedAuthenticator } from '../../auth/enhanced-auth.ts';
 import { PacketClient } from '../../testing/packet-client.ts';
+import { lengthPrefixed, rawPacket, utf8Bytes } from '../../testing/raw-packets.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
-import type { Broker } from '../broker.ts';
-import { takePublishes } from './flow-helpers.ts';
+import { publishPacket, publishText, takePublishes } from './flow-helpers.ts';
 import {
-  clientPublish,
+  connectPacketV5,
   connectRecorded,
   connectV5,
   expectDisconnected,
   expectNoDiagnostics,
   expectNothingDelivered,
-  lengthPrefixed,
   openRecorded,
-  rawPacket,
   rawPublish,
   subscribeV5,
   TIGHT_PACKET_SIZE,
-  utf8Bytes,
   watcher,
-} from './v5-parity-helpers.ts';
-
-function connectPacket(fields: Partial<IConnectPacket> = {}): IConnectPacket {
-  return {
-    cmd: 'connect',
-    protocolId: 'MQTT',
-    protocolVersion: 5,
-    clientId: 'dev',
-    clean: true,
-    keepalive: 0,
-    ...fields,
-  };
-}
-
-function publishText(broker: Broker, topic: string, text: string, qos: QoS = 0): void {
-  broker.publish({ topic, payload: new TextEncoder().encode(text), qos, retain: false });
-}
+} from './v5-helpers.ts';
 
 const tight = { properties: { maximumPacketSize: TIGHT_PACKET_SIZE } };
 
@@ -72,17 +53,10 @@ describe('the connection', () => {
     const { broker } = createTestBroker();
     const encode = (packet: Packet) => [...mqttPacket.generate(packet, { protocolVersion: 5 })];
     const stream = [
-      ...encode({
-        cmd: 'connect',
-        protocolId: 'MQTT',
-        protocolVersion: 5,
-        clientId: 'bytes',
-        clean: true,
-        keepalive: 0,
-      }),
+      ...encode(connectPacketV5({ clientId: 'bytes' })),
       ...encode({ cmd: 'subscribe', messageId: 7, subscriptions: [{ topic: 'echo', qos: 1 }] }),
-      ...encode(clientPublish('echo', 'one', { qos: 1, messageId: 8 })),
-      ...encode(clientPublish('echo', 'two', { qos: 1, messageId: 9 })),
+      ...encode(publishPacket('echo', 'one', { qos: 1, messageId: 8 })),
+      ...encode(publishPacket('echo', 'two', { qos: 1, messageId: 9 })),
       ...encode({ cmd: 'pingreq' }),
     ];
     const client = PacketClient.open(broker, 5);
@@ -109,7 +83,7 @@ describe('the connection', () => {
 
   it('[MQTT-3.2.0-2] sends one CONNACK when a second CONNECT follows at once, then DISCONNECT 0x82', async () => {
     const { broker } = createTestBroker();
-    const connect = mqttPacket.generate(connectPacket(), { protocolVersion: 5 });
+    const connect = mqttPacket.generate(connectPacketV5(), { protocolVersion: 5 });
     const { client, frames } = openRecorded(broker);
     client.sendBytes([...connect, ...connect]);
     await client.waitClosed();
@@ -126,9 +100,9 @@ describe('the connection', () => {
       auth: { authenticate: () => new Promise((resolve) => (release = () => resolve({ ok: true }))) },
     });
     const { client, frames } = openRecorded(broker);
-    client.send(connectPacket());
+    client.send(connectPacketV5());
     await client.settle();
-    client.send(connectPacket());
+    client.send(connectPacketV5());
     await client.settle();
     release();
     await client.waitClosed();
@@ -150,7 +124,7 @@ describe('the connection', () => {
     // The bad PUBLISH and a good one in one chunk: the good one must not be handled.
     client.sendBytes([
       ...rawPublish(utf8Bytes('a/#')),
-      ...mqttPacket.generate(clientPublish('ok', 'x'), { protocolVersion: 5 }),
+      ...mqttPacket.generate(publishPacket('ok', 'x'), { protocolVersion: 5 }),
     ]);
     await expectDisconnected(client, 0x82);
     await expectNothingDelivered(watching);
@@ -203,7 +177,7 @@ describe('Reason String and User Properties left out for a small Maximum Packet 
       properties: { authenticationMethod: 'echo', authenticationData: Buffer.from('answer') },
     });
     client.send(
-      connectPacket({ properties: { authenticationMethod: 'echo', maximumPacketSize: TIGHT_PACKET_SIZE } }),
+      connectPacketV5({ properties: { authenticationMethod: 'echo', maximumPacketSize: TIGHT_PACKET_SIZE } }),
     );
     const challenge = await client.next('auth');
     client.send(answer(0x18));
@@ -220,7 +194,7 @@ describe('Reason String and User Properties left out for a small Maximum Packet 
   it('treats an AUTH with an undefined reason code as malformed: DISCONNECT 0x81', async () => {
     const { broker } = createTestBroker({ enhancedAuth: [echo] });
     const client = PacketClient.open(broker, 5);
-    client.send(connectPacket({ properties: { authenticationMethod: 'echo' } }));
+    client.send(connectPacketV5({ properties: { authenticationMethod: 'echo' } }));
     await client.next('auth');
     client.send({
       cmd: 'auth',
@@ -239,7 +213,7 @@ describe('Reason String and User Properties left out for a small Maximum Packet 
     let id = 1;
     for (const qos of [1, 2] as const)
       for (const topic of ['t', 'nobody', 'locked'])
-        client.send(clientPublish(topic, 'x', { qos, messageId: id++ }));
+        client.send(publishPacket(topic, 'x', { qos, messageId: id++ }));
     const acks = await client.settle();
     expect(acks.map((p) => [p.cmd, (p as { reasonCode?: number }).reasonCode])).toEqual([
       ['puback', 0],
@@ -260,7 +234,7 @@ describe('Reason String and User Properties left out for a small Maximum Packet 
     const [delivery] = await takePublishes(client);
     client.send({ cmd: 'pubrec', messageId: delivery!.messageId!, reasonCode: 0 });
     client.send({ cmd: 'pubrec', messageId: 999, reasonCode: 0 });
-    client.send(clientPublish('t', 'x', { qos: 2, messageId: 1 }));
+    client.send(publishPacket('t', 'x', { qos: 2, messageId: 1 }));
     client.send({ cmd: 'pubrel', messageId: 1, reasonCode: 0 });
     client.send({ cmd: 'pubrel', messageId: 2, reasonCode: 0 });
     await client.settle();
@@ -292,12 +266,12 @@ describe('Reason String and User Properties left out for a small Maximum Packet 
       ],
     });
     client.send({ cmd: 'unsubscribe', messageId: 2, unsubscriptions: ['never'] });
-    client.send(clientPublish('nobody', 'x', { qos: 1, messageId: 3 }));
-    client.send(clientPublish('locked', 'x', { qos: 2, messageId: 4 }));
+    client.send(publishPacket('nobody', 'x', { qos: 1, messageId: 3 }));
+    client.send(publishPacket('locked', 'x', { qos: 2, messageId: 4 }));
     client.send({ cmd: 'pubrel', messageId: 5, reasonCode: 0 });
     client.send({ cmd: 'pubrec', messageId: 6, reasonCode: 0 });
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('t', 'x', { properties: { userProperties: { kept: 'yes' } } }));
+    pub.send(publishPacket('t', 'x', { properties: { userProperties: { kept: 'yes' } } }));
     const received = await client.settle(20);
     expect(received.map((p) => p.cmd)).toEqual([
       'suback',

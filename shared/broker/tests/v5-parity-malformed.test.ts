@@ -1,26 +1,30 @@
 // mqtt-spec: 5.0
 import { describe, expect, it } from 'vitest';
 import { PacketClient } from '../../testing/packet-client.ts';
-import { createTestBroker } from '../../testing/test-broker.ts';
 import {
   bodyStart,
-  clientPublish,
+  lengthPrefixed,
+  rawConnect,
+  rawPacket,
+  utf8Bytes,
+  utf8String,
+} from '../../testing/raw-packets.ts';
+import { createTestBroker } from '../../testing/test-broker.ts';
+import { publishPacket } from './flow-helpers.ts';
+import {
   connectRecorded,
   connectV5,
   expectDisconnected,
   expectNothingDelivered,
-  lengthPrefixed,
   persistent,
-  rawPacket,
   rawPublish,
   subscribeV5,
   userPropertyBytes,
-  utf8Bytes,
   watcher,
-} from './v5-parity-helpers.ts';
+} from './v5-helpers.ts';
 
 describe('reserved fixed-header flags', () => {
-  const a = lengthPrefixed(utf8Bytes('a'));
+  const a = utf8String('a');
   // Each packet is answered as `answer` with its flags right; with them wrong it is malformed.
   const flagCases = [
     {
@@ -87,9 +91,9 @@ describe('reserved fixed-header flags', () => {
     await subscribeV5(client, [['t/#', 2]]);
     client.send({ cmd: 'unsubscribe', messageId: 2, unsubscriptions: ['none'] });
     await client.next('unsuback');
-    client.send(clientPublish('t/1', 'x', { qos: 1, messageId: 3, retain: true }));
+    client.send(publishPacket('t/1', 'x', { qos: 1, messageId: 3, retain: true }));
     await client.next('puback');
-    client.send(clientPublish('t/2', 'x', { qos: 2, messageId: 4 }));
+    client.send(publishPacket('t/2', 'x', { qos: 2, messageId: 4 }));
     await client.next('pubrec');
     client.send({ cmd: 'pubrel', messageId: 4 });
     await client.next('pubcomp');
@@ -110,7 +114,7 @@ describe('reserved fixed-header flags', () => {
 
   it('[MQTT-3.8.3-5] closes on a SUBSCRIBE whose options set the reserved bits 6 or 7, subscribing nothing', async () => {
     const { broker } = createTestBroker();
-    const body = (options: number) => [0, 1, 0, ...lengthPrefixed(utf8Bytes('a')), options];
+    const body = (options: number) => [0, 1, 0, ...utf8String('a'), options];
     const control = await connectV5(broker, 'control');
     // No Local, Retain As Published and Retain Handling 2 are all legal bits.
     control.sendBytes(rawPacket(0x82, body(0x2d)));
@@ -215,8 +219,7 @@ describe('UTF-8 Encoded Strings and String Pairs', () => {
       const willPart =
         will.length === 0 ? [] : [will.length, ...will, ...lengthPrefixed(t), ...lengthPrefixed(t)];
       const flags = will.length === 0 ? 0x02 : 0x06;
-      const body = [...lengthPrefixed(utf8Bytes('MQTT')), 5, flags, 0, 0, properties.length, ...properties];
-      client.sendBytes(rawPacket(0x10, [...body, ...lengthPrefixed(utf8Bytes('dev')), ...willPart]));
+      client.sendBytes(rawConnect({ level: 5, flags, properties, clientId: 'dev', rest: willPart }));
       await client.waitClosed();
       expect(client.received).toEqual([]);
     });
@@ -235,13 +238,13 @@ describe('UTF-8 Encoded Strings and String Pairs', () => {
       responseTopic: 'reply/\uFFFD',
       userProperties: { '\uFEFFname': '\uFFFD value \u{1F600}' },
     };
-    pub.send(clientPublish(topic, 'x', { properties }));
+    pub.send(publishPacket(topic, 'x', { properties }));
     const [received] = (await exact.settle()).filter((p) => p.cmd === 'publish');
     expect(received).toMatchObject({ topic, properties });
     // The topic on the wire still starts with EF BB BF.
     const frame = frames.find((f) => f[0]! >> 4 === 3)!;
     const start = bodyStart(frame);
-    const expected = lengthPrefixed(utf8Bytes(topic));
+    const expected = utf8String(topic);
     expect([...frame.subarray(start, start + expected.length)]).toEqual(expected);
     expect(pub.closed).toBe(false);
     await expectNothingDelivered(stripped);
@@ -256,7 +259,7 @@ describe('Response Topic', () => {
       const watching = await watcher(broker);
       const client = await connectV5(broker, 'requester');
       client.send(
-        clientPublish('service/request', 'x', { qos: 1, messageId: 1, properties: { responseTopic } }),
+        publishPacket('service/request', 'x', { qos: 1, messageId: 1, properties: { responseTopic } }),
       );
       await expectDisconnected(client, 0x82);
       expect(client.received.filter((p) => p.cmd === 'puback')).toEqual([]);
@@ -307,7 +310,7 @@ describe('Variable Byte Integers the broker writes', () => {
     for (const [i, size] of sizes.entries()) {
       // User Properties push the Property Length past one byte too.
       const userProperties = i % 2 === 0 ? undefined : { a: ['1', 'x'.repeat(size % 300)], b: '2' };
-      pub.send(clientPublish(`v/${i % ids.length}`, 'p'.repeat(size), { properties: { userProperties } }));
+      pub.send(publishPacket(`v/${i % ids.length}`, 'p'.repeat(size), { properties: { userProperties } }));
     }
     // Interleaved User Properties take the broker's own re-encoder, which rewrites both lengths.
     pub.sendBytes(

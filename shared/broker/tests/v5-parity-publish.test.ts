@@ -2,23 +2,11 @@
 import type { IPublishPacket, QoS } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import type { PacketClient } from '../../testing/packet-client.ts';
+import { bodyStart, utf8Bytes } from '../../testing/raw-packets.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
 import type { Broker } from '../broker.ts';
-import { payloadText, takePublishes } from './flow-helpers.ts';
-import {
-  bodyStart,
-  clientPublish,
-  connectRecorded,
-  connectV5,
-  persistent,
-  resumeV5,
-  subscribeV5,
-  utf8Bytes,
-} from './v5-parity-helpers.ts';
-
-function publishText(broker: Broker, topic: string, text: string, qos: QoS = 0, retain = false): void {
-  broker.publish({ topic, payload: new TextEncoder().encode(text), qos, retain });
-}
+import { dropLink, payloadText, publishPacket, publishText, takePublishes } from './flow-helpers.ts';
+import { connectRecorded, connectV5, persistent, resumeV5, subscribeV5 } from './v5-helpers.ts';
 
 /** A subscriber on a persistent session to `filter`. */
 async function subscriber(broker: Broker, filter = 't', qos: QoS = 2, clientId = 'sub') {
@@ -29,8 +17,7 @@ async function subscriber(broker: Broker, filter = 't', qos: QoS = 2, clientId =
 
 /** Drops the connection without DISCONNECT and resumes the session, keeping it persistent. */
 async function reconnect(broker: Broker, client: PacketClient, clientId = 'sub'): Promise<PacketClient> {
-  client.close();
-  await client.waitClosed();
+  await dropLink(client);
   return resumeV5(broker, clientId);
 }
 
@@ -43,8 +30,8 @@ describe('QoS 0', () => {
     const { client, frames } = await connectRecorded(broker, 'sub');
     await subscribeV5(client, [['t/#', 0]]);
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('t/dup', 'd', { qos: 1, messageId: 7, dup: true }));
-    pub.send(clientPublish('t/zero', 'z'));
+    pub.send(publishPacket('t/dup', 'd', { qos: 1, messageId: 7, dup: true }));
+    pub.send(publishPacket('t/zero', 'z'));
     await pub.next('puback');
     await client.settle();
     const publishes = frames.filter((frame) => frame[0]! >> 4 === 3);
@@ -63,9 +50,9 @@ describe('QoS 0', () => {
   it('[MQTT-3.3.4-1] answers a PUBLISH as its QoS requires: nothing, PUBACK or PUBREC', async () => {
     const { broker } = createTestBroker();
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('t', 'x'));
-    pub.send(clientPublish('t', 'x', { qos: 1, messageId: 1 }));
-    pub.send(clientPublish('t', 'x', { qos: 2, messageId: 2 }));
+    pub.send(publishPacket('t', 'x'));
+    pub.send(publishPacket('t', 'x', { qos: 1, messageId: 1 }));
+    pub.send(publishPacket('t', 'x', { qos: 2, messageId: 2 }));
     expect((await pub.settle()).map((p) => [p.cmd, p.messageId])).toEqual([
       ['puback', 1],
       ['pubrec', 2],
@@ -84,7 +71,7 @@ describe('QoS 1 inbound', () => {
       ['locked', 300],
       ['t', 2],
     ];
-    for (const [topic, messageId] of sent) pub.send(clientPublish(topic, 'x', { qos: 1, messageId }));
+    for (const [topic, messageId] of sent) pub.send(publishPacket(topic, 'x', { qos: 1, messageId }));
     expect(
       (await pub.settle()).map((p) => [p.cmd, p.messageId, (p as { reasonCode?: number }).reasonCode]),
     ).toEqual([
@@ -100,7 +87,7 @@ describe('QoS 1 inbound', () => {
     const sub = await subscriber(broker);
     const pub = await connectV5(broker, 'pub');
     for (const text of ['first', 'second']) {
-      pub.send(clientPublish('t', text, { qos: 1, messageId: 5 }));
+      pub.send(publishPacket('t', text, { qos: 1, messageId: 5 }));
       expect((await pub.next('puback')).messageId).toBe(5);
     }
     expect((await takePublishes(sub)).map(payloadText)).toEqual(['first', 'second']);
@@ -113,7 +100,7 @@ describe('QoS 1 outbound', () => {
     const { client, frames } = await connectRecorded(broker, 'sub');
     await subscribeV5(client, [['t', 1]]);
     const pub = await connectV5(broker, 'pub');
-    for (let i = 0; i < 5; i++) pub.send(clientPublish('t', `m${i}`, { qos: 1, messageId: 1, dup: i > 0 }));
+    for (let i = 0; i < 5; i++) pub.send(publishPacket('t', `m${i}`, { qos: 1, messageId: 1, dup: i > 0 }));
     const received = await takePublishes(client);
     expect(received.map((p) => [payloadText(p), p.qos, p.dup])).toEqual(
       [0, 1, 2, 3, 4].map((i) => [`m${i}`, 1, false]),
@@ -163,9 +150,9 @@ describe('QoS 2 inbound', () => {
     const { broker } = createTestBroker();
     const sub = await subscriber(broker);
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('t', 'once', { qos: 2, messageId: 9 }));
+    pub.send(publishPacket('t', 'once', { qos: 2, messageId: 9 }));
     expect(await pub.next('pubrec')).toMatchObject({ messageId: 9, reasonCode: 0 });
-    pub.send(clientPublish('t', 'once', { qos: 2, messageId: 9, dup: true }));
+    pub.send(publishPacket('t', 'once', { qos: 2, messageId: 9, dup: true }));
     expect(await pub.next('pubrec')).toMatchObject({ messageId: 9, reasonCode: 0 });
     pub.send({ cmd: 'pubrel', messageId: 9, reasonCode: 0 });
     expect(await pub.next('pubcomp')).toMatchObject({ messageId: 9, reasonCode: 0 });
@@ -177,7 +164,7 @@ describe('QoS 2 inbound', () => {
     const sub = await subscriber(broker);
     const pub = await connectV5(broker, 'pub');
     for (const text of ['first', 'second']) {
-      pub.send(clientPublish('t', text, { qos: 2, messageId: 3 }));
+      pub.send(publishPacket('t', text, { qos: 2, messageId: 3 }));
       await pub.next('pubrec');
       pub.send({ cmd: 'pubrel', messageId: 3, reasonCode: 0 });
       await pub.next('pubcomp');
@@ -190,10 +177,10 @@ describe('QoS 2 inbound', () => {
     const { broker } = createTestBroker({ auth: { authorizePublish: () => allowed } });
     const sub = await subscriber(broker);
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('t', 'refused', { qos: 2, messageId: 4 }));
+    pub.send(publishPacket('t', 'refused', { qos: 2, messageId: 4 }));
     expect((await pub.next('pubrec')).reasonCode).toBe(0x87);
     allowed = true;
-    pub.send(clientPublish('t', 'accepted', { qos: 2, messageId: 4 }));
+    pub.send(publishPacket('t', 'accepted', { qos: 2, messageId: 4 }));
     expect((await pub.next('pubrec')).reasonCode).toBe(0);
     expect((await takePublishes(sub)).map(payloadText)).toEqual(['accepted']);
   });
@@ -205,12 +192,12 @@ describe('QoS 2 inbound', () => {
     await sub.waitClosed();
     const pub = await connectV5(broker, 'pub');
     pub.send(
-      clientPublish('t', 'short-lived', { qos: 2, messageId: 6, properties: { messageExpiryInterval: 1 } }),
+      publishPacket('t', 'short-lived', { qos: 2, messageId: 6, properties: { messageExpiryInterval: 1 } }),
     );
     expect((await pub.next('pubrec')).reasonCode).toBe(0);
     env.clock.advance(5_000);
     pub.send(
-      clientPublish('t', 'short-lived', {
+      publishPacket('t', 'short-lived', {
         qos: 2,
         messageId: 6,
         dup: true,
@@ -281,9 +268,9 @@ describe('DUP', () => {
     const { broker } = createTestBroker();
     const sub = await subscriber(broker);
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('t', 'q1', { qos: 1, messageId: 1, dup: true }));
-    pub.send(clientPublish('t', 'q2', { qos: 2, messageId: 2, dup: true }));
-    pub.send(clientPublish('t', 'q1 fresh', { qos: 1, messageId: 3 }));
+    pub.send(publishPacket('t', 'q1', { qos: 1, messageId: 1, dup: true }));
+    pub.send(publishPacket('t', 'q2', { qos: 2, messageId: 2, dup: true }));
+    pub.send(publishPacket('t', 'q1 fresh', { qos: 1, messageId: 3 }));
     const first = await takePublishes(sub);
     expect(first.map((p) => [payloadText(p), p.dup])).toEqual([
       ['q1', false],
@@ -306,9 +293,9 @@ describe('routing', () => {
   it('[MQTT-3.3.1-7] never keeps a zero-byte retained message, and it clears the one before', async () => {
     const { broker } = createTestBroker();
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('kept', 'old', { retain: true }));
-    pub.send(clientPublish('kept', '', { retain: true }));
-    pub.send(clientPublish('fresh', '', { retain: true, qos: 1, messageId: 1 }));
+    pub.send(publishPacket('kept', 'old', { retain: true }));
+    pub.send(publishPacket('kept', '', { retain: true }));
+    pub.send(publishPacket('fresh', '', { retain: true, qos: 1, messageId: 1 }));
     await pub.next('puback');
     const late = await connectV5(broker, 'late');
     await subscribeV5(late, [['#', 1]]);
@@ -321,8 +308,8 @@ describe('routing', () => {
     const { client, frames } = await connectRecorded(broker, 'sub');
     await subscribeV5(client, [['home/+/temp', 0]]);
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('home/kitchen/temp', 'a', { properties: { topicAlias: 1 } }));
-    pub.send(clientPublish('', 'b', { properties: { topicAlias: 1 } }));
+    pub.send(publishPacket('home/kitchen/temp', 'a', { properties: { topicAlias: 1 } }));
+    pub.send(publishPacket('', 'b', { properties: { topicAlias: 1 } }));
     expect((await takePublishes(client)).map((p) => [p.topic, payloadText(p)])).toEqual([
       ['home/kitchen/temp', 'a'],
       ['home/kitchen/temp', 'b'],
@@ -344,7 +331,7 @@ describe('routing', () => {
     const other = await connectV5(broker, 'other');
     await subscribeV5(other, [['plant/a', 1]]);
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('plant/b/level', 'full', { qos: 1, messageId: 1 }));
+    pub.send(publishPacket('plant/b/level', 'full', { qos: 1, messageId: 1 }));
     expect((await pub.next('puback')).reasonCode).toBe(0);
     expect((await takePublishes(online)).map(payloadText)).toEqual(['full']);
     expect(await takePublishes(other)).toEqual([]);
@@ -361,7 +348,7 @@ describe('routing', () => {
     for (let i = 0; i < 12; i++) {
       const qos = (i % 3) as QoS;
       sent.push([`o/${i % 2}`, qos, `m${i}`]);
-      pub.send(clientPublish(`o/${i % 2}`, `m${i}`, { qos, messageId: qos > 0 ? i + 1 : undefined }));
+      pub.send(publishPacket(`o/${i % 2}`, `m${i}`, { qos, messageId: qos > 0 ? i + 1 : undefined }));
     }
     const received: IPublishPacket[] = [];
     while (received.length < sent.length) {

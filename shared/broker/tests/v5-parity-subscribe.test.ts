@@ -3,20 +3,8 @@ import type { IPublishPacket, QoS } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import type { PacketClient } from '../../testing/packet-client.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
-import type { Broker } from '../broker.ts';
-import { payloadText, takePublishes } from './flow-helpers.ts';
-import {
-  clientPublish,
-  connectV5,
-  expectDisconnected,
-  persistent,
-  resumeV5,
-  subscribeV5,
-} from './v5-parity-helpers.ts';
-
-function publishText(broker: Broker, topic: string, text: string, qos: QoS = 0, retain = false): void {
-  broker.publish({ topic, payload: new TextEncoder().encode(text), qos, retain });
-}
+import { payloadText, publishPacket, publishText, takePublishes } from './flow-helpers.ts';
+import { connectV5, expectDisconnected, persistent, resumeV5, subscribeV5 } from './v5-helpers.ts';
 
 async function unsubscribeV5(client: PacketClient, filters: string[], messageId = 1): Promise<number[]> {
   client.send({ cmd: 'unsubscribe', messageId, unsubscriptions: filters });
@@ -87,7 +75,7 @@ describe('SUBSCRIBE and SUBACK', () => {
         }),
       );
       const pub = await connectV5(broker, 'pub');
-      pub.send(clientPublish('t', 'x', { qos: published, messageId: published > 0 ? 1 : undefined }));
+      pub.send(publishPacket('t', 'x', { qos: published, messageId: published > 0 ? 1 : undefined }));
       for (const [granted, client] of subscribers.entries()) {
         const [message] = await takePublishes(client);
         expect(message?.qos).toBe(Math.min(published, granted));
@@ -98,10 +86,10 @@ describe('SUBSCRIBE and SUBACK', () => {
   it('[MQTT-3.8.4-3] a SUBSCRIBE with an existing filter replaces that subscription and its options', async () => {
     const { broker } = createTestBroker();
     const client = await connectV5(broker, 'sub');
-    await subscribeV5(client, [['t/#', 2]], 1);
-    await subscribeV5(client, [['t/#', 1, { nl: true }]], 2);
+    await subscribeV5(client, [['t/#', 2]], { messageId: 1 });
+    await subscribeV5(client, [['t/#', 1, { nl: true }]], { messageId: 2 });
     expect(broker.router.subscriptionCount).toBe(1);
-    client.send(clientPublish('t/own', 'own', { qos: 2, messageId: 1 }));
+    client.send(publishPacket('t/own', 'own', { qos: 2, messageId: 1 }));
     await client.next('pubrec');
     publishText(broker, 't/other', 'other', 2);
     // One delivery at the new QoS 1, and No Local now holds.
@@ -113,13 +101,13 @@ describe('SUBSCRIBE and SUBACK', () => {
     const { broker } = createTestBroker();
     publishText(broker, 'r/kept', 'retained', 1, true);
     const client = await connectV5(broker, 'sub', { properties: { receiveMaximum: 1 } });
-    await subscribeV5(client, [['r/#', 1, { rh: 0 }]], 1);
+    await subscribeV5(client, [['r/#', 1, { rh: 0 }]], { messageId: 1 });
     const [first] = await takePublishes(client);
     expect([payloadText(first!), first!.retain]).toEqual(['retained', true]);
     // Unacknowledged, so the next ones wait in the session queue.
     publishText(broker, 'r/live', 'one', 1);
     publishText(broker, 'r/live', 'two', 1);
-    await subscribeV5(client, [['r/#', 1, { rh: 0 }]], 2);
+    await subscribeV5(client, [['r/#', 1, { rh: 0 }]], { messageId: 2 });
     const order: Array<[string, boolean]> = [];
     let pending = first!;
     for (;;) {
@@ -150,7 +138,7 @@ describe('Topic Names and Topic Filters', () => {
     ).toEqual([0, 0, 0]);
     for (const topic of ['a/+/c', 'a/#', '+']) {
       const publisher = await connectV5(broker, `pub-${topic}`);
-      publisher.send(clientPublish(topic, 'x'));
+      publisher.send(publishPacket(topic, 'x'));
       await expectDisconnected(publisher, 0x82);
     }
     expect(await takePublishes(client)).toEqual([]);
@@ -180,7 +168,7 @@ describe('Topic Names and Topic Filters', () => {
         ['a', 0],
       ]),
     ).toEqual([0x8f, 0]);
-    client.send(clientPublish('', 'x'));
+    client.send(publishPacket('', 'x'));
     await expectDisconnected(client, 0x82);
   });
 

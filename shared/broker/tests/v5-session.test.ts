@@ -1,53 +1,27 @@
 // mqtt-spec: 5.0
-import type { IConnectPacket, IPublishPacket } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import { PacketClient } from '../../testing/packet-client.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
 import type { Broker } from '../broker.ts';
+import { disconnect, dropLink, expectSubscribed, receivedPublishes } from './flow-helpers.ts';
+import { acceptV5 } from './v5-helpers.ts';
 
 const NEVER = 0xffffffff;
 
-async function connect(broker: Broker, fields: Partial<IConnectPacket> = {}) {
-  const client = PacketClient.open(broker, 5);
-  const connack = await client.connect({ clientId: 'dev', ...fields });
-  expect(connack.reasonCode).toBe(0);
-  return { client, connack };
-}
-
 /** Connects with Clean Start 0 and the given Session Expiry Interval (absent when undefined). */
 function resume(broker: Broker, expiry?: number) {
-  return connect(broker, {
+  return acceptV5(broker, 'dev', {
     clean: false,
     ...(expiry === undefined ? {} : { properties: { sessionExpiryInterval: expiry } }),
   });
 }
 
-async function subscribe(client: PacketClient, topic = 'cmd/#'): Promise<void> {
-  client.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos: 1 }] });
-  expect((await client.next('suback')).granted).toEqual([1]);
-}
-
-/** Ends the connection without DISCONNECT. */
-async function drop(client: PacketClient): Promise<void> {
-  client.close();
-  await client.waitClosed();
-}
-
-async function disconnect(client: PacketClient, properties?: { sessionExpiryInterval: number }) {
-  client.send({ cmd: 'disconnect', reasonCode: 0, ...(properties ? { properties } : {}) });
-  await client.waitClosed();
-}
-
-function publishes(client: PacketClient): IPublishPacket[] {
-  return client.received.filter((packet): packet is IPublishPacket => packet.cmd === 'publish');
-}
-
 describe('Session Expiry Interval', () => {
   it('[MQTT-3.1.2-23] absent or 0: the session ends with the connection', async () => {
     const { broker } = createTestBroker();
-    const first = await connect(broker, { clean: false });
-    await subscribe(first.client);
-    await drop(first.client);
+    const first = await acceptV5(broker, 'dev', { clean: false });
+    await expectSubscribed(first.client, 'cmd/#', 1);
+    await dropLink(first.client);
     expect(broker.sessions.has('dev')).toBe(false);
     expect(broker.router.subscriptionCount).toBe(0);
     const zero = await resume(broker, 0);
@@ -57,8 +31,8 @@ describe('Session Expiry Interval', () => {
   it('[MQTT-3.1.2-23] [MQTT-4.1.0-2] N seconds: the session is kept for N seconds after the connection ends, then discarded', async () => {
     const { broker, env } = createTestBroker();
     const first = await resume(broker, 60);
-    await subscribe(first.client);
-    await drop(first.client);
+    await expectSubscribed(first.client, 'cmd/#', 1);
+    await dropLink(first.client);
     env.clock.advance(59_999);
     expect(broker.sessions.has('dev')).toBe(true);
     env.clock.advance(1);
@@ -70,8 +44,8 @@ describe('Session Expiry Interval', () => {
   it('[MQTT-3.1.2-5] [MQTT-3.2.2-3] a reconnect within the interval finds the session, with its subscriptions', async () => {
     const { broker, env } = createTestBroker();
     const first = await resume(broker, 60);
-    await subscribe(first.client);
-    await drop(first.client);
+    await expectSubscribed(first.client, 'cmd/#', 1);
+    await dropLink(first.client);
     env.clock.advance(59_999);
     const again = await resume(broker, 60);
     expect(again.connack.sessionPresent).toBe(true);
@@ -85,11 +59,11 @@ describe('Session Expiry Interval', () => {
     // Connected for far longer than the interval: the session stays.
     env.clock.advance(3_600_000);
     expect(broker.sessions.has('dev')).toBe(true);
-    await drop(first.client);
+    await dropLink(first.client);
     env.clock.advance(9_000);
     const second = await resume(broker, 10);
     expect(second.connack.sessionPresent).toBe(true);
-    await drop(second.client);
+    await dropLink(second.client);
     // The first interval would have ended a second later: its timer no longer counts.
     env.clock.advance(9_999);
     expect(broker.sessions.has('dev')).toBe(true);
@@ -100,7 +74,7 @@ describe('Session Expiry Interval', () => {
   it('[MQTT-3.1.2-23] an interval beyond the 24.8-day host timer limit still expires on time', async () => {
     const { broker, env } = createTestBroker();
     const thirtyDays = 30 * 24 * 3600;
-    await drop((await resume(broker, thirtyDays)).client);
+    await dropLink((await resume(broker, thirtyDays)).client);
     env.clock.advance(thirtyDays * 1000 - 1);
     expect(broker.sessions.has('dev')).toBe(true);
     env.clock.advance(1);
@@ -109,7 +83,7 @@ describe('Session Expiry Interval', () => {
 
   it('[MQTT-3.1.2-23] 0xFFFFFFFF: the session never expires', async () => {
     const { broker, env } = createTestBroker();
-    await drop((await resume(broker, NEVER)).client);
+    await dropLink((await resume(broker, NEVER)).client);
     expect(env.clock.pendingTimers).toBe(0);
     env.clock.advance(NEVER * 1000 + 1);
     expect((await resume(broker, NEVER)).connack.sessionPresent).toBe(true);
@@ -119,7 +93,7 @@ describe('Session Expiry Interval', () => {
     const { broker, env } = createTestBroker({ limits: { maxSessionExpiry: 100 } });
     const capped = await resume(broker, NEVER);
     expect(capped.connack.properties?.sessionExpiryInterval).toBe(100);
-    await drop(capped.client);
+    await dropLink(capped.client);
     env.clock.advance(100_000);
     expect(broker.sessions.has('dev')).toBe(false);
 
@@ -131,19 +105,19 @@ describe('Session Expiry Interval', () => {
   it('[MQTT-3.1.2-23] queued QoS 1 messages survive within the interval and go with the session', async () => {
     const { broker, env } = createTestBroker();
     const first = await resume(broker, 60);
-    await subscribe(first.client);
-    await drop(first.client);
+    await expectSubscribed(first.client, 'cmd/#', 1);
+    await dropLink(first.client);
     broker.publish({ topic: 'cmd/1', payload: Buffer.from('one'), qos: 1 });
     broker.publish({ topic: 'cmd/2', payload: Buffer.from('two'), qos: 1 });
     env.clock.advance(30_000);
     const again = await resume(broker, 60);
     expect(again.connack.sessionPresent).toBe(true);
     await again.client.settle();
-    expect(publishes(again.client).map((packet) => [packet.qos, String(packet.payload)])).toEqual([
+    expect(receivedPublishes(again.client).map((packet) => [packet.qos, String(packet.payload)])).toEqual([
       [1, 'one'],
       [1, 'two'],
     ]);
-    await drop(again.client);
+    await dropLink(again.client);
 
     // Queued while offline, then expired with the session: nothing arrives.
     broker.publish({ topic: 'cmd/3', payload: Buffer.from('three'), qos: 1 });
@@ -151,19 +125,19 @@ describe('Session Expiry Interval', () => {
     const fresh = await resume(broker, 60);
     expect(fresh.connack.sessionPresent).toBe(false);
     await fresh.client.settle();
-    expect(publishes(fresh.client)).toEqual([]);
+    expect(receivedPublishes(fresh.client)).toEqual([]);
     expect(broker.metrics().queued).toBe(0);
   });
 
   it('delivers queued QoS 1 messages in order on resume', async () => {
     const { broker } = createTestBroker();
     const first = await resume(broker, 60);
-    await subscribe(first.client);
-    await drop(first.client);
+    await expectSubscribed(first.client, 'cmd/#', 1);
+    await dropLink(first.client);
     for (const n of ['1', '2', '3']) broker.publish({ topic: 'cmd/n', payload: Buffer.from(n), qos: 1 });
     const again = await resume(broker, 60);
     await again.client.settle();
-    expect(publishes(again.client).map((packet) => String(packet.payload))).toEqual(['1', '2', '3']);
+    expect(receivedPublishes(again.client).map((packet) => String(packet.payload))).toEqual(['1', '2', '3']);
   });
 });
 
@@ -171,24 +145,24 @@ describe('Clean Start', () => {
   it('[MQTT-3.1.2-4] [MQTT-3.2.2-2] Clean Start 1 discards an existing session', async () => {
     const { broker } = createTestBroker();
     const first = await resume(broker, 600);
-    await subscribe(first.client);
-    await drop(first.client);
+    await expectSubscribed(first.client, 'cmd/#', 1);
+    await dropLink(first.client);
     broker.publish({ topic: 'cmd/queued', payload: Buffer.from('old'), qos: 1 });
-    const clean = await connect(broker, { clean: true, properties: { sessionExpiryInterval: 600 } });
+    const clean = await acceptV5(broker, 'dev', { clean: true, properties: { sessionExpiryInterval: 600 } });
     expect(clean.connack.sessionPresent).toBe(false);
     await clean.client.settle();
-    expect(publishes(clean.client)).toEqual([]);
+    expect(receivedPublishes(clean.client)).toEqual([]);
     broker.publish({ topic: 'cmd/new', payload: Buffer.from('new'), qos: 1 });
     await clean.client.settle();
-    expect(publishes(clean.client)).toEqual([]);
+    expect(receivedPublishes(clean.client)).toEqual([]);
     expect(broker.router.subscriptionCount).toBe(0);
   });
 
   it('[MQTT-3.1.2-4] Clean Start 1 discards the session of a connection it takes over', async () => {
     const { broker } = createTestBroker();
     const first = await resume(broker, 600);
-    await subscribe(first.client);
-    const clean = await connect(broker, { clean: true });
+    await expectSubscribed(first.client, 'cmd/#', 1);
+    const clean = await acceptV5(broker, 'dev', { clean: true });
     expect(clean.connack.sessionPresent).toBe(false);
     await first.client.waitClosed();
     expect(broker.router.subscriptionCount).toBe(0);
@@ -198,8 +172,8 @@ describe('Clean Start', () => {
     const { broker } = createTestBroker();
     const first = await resume(broker, 600);
     const sessionId = broker.sessions.get('dev')!.id;
-    await subscribe(first.client);
-    await drop(first.client);
+    await expectSubscribed(first.client, 'cmd/#', 1);
+    await dropLink(first.client);
     const again = await resume(broker, 600);
     expect(again.connack.sessionPresent).toBe(true);
     expect(broker.sessions.get('dev')!.id).toBe(sessionId);
@@ -215,10 +189,10 @@ describe('Clean Start', () => {
 
   it('a resumed session takes the Session Expiry Interval of the new CONNECT', async () => {
     const { broker, env } = createTestBroker();
-    await drop((await resume(broker, 600)).client);
+    await dropLink((await resume(broker, 600)).client);
     const again = await resume(broker, 5);
     expect(again.connack.sessionPresent).toBe(true);
-    await drop(again.client);
+    await dropLink(again.client);
     env.clock.advance(5_000);
     expect(broker.sessions.has('dev')).toBe(false);
   });
@@ -228,7 +202,7 @@ describe('Session Expiry Interval on DISCONNECT', () => {
   it('[MQTT-3.1.2-23] DISCONNECT with 0 ends a persistent session at once', async () => {
     const { broker } = createTestBroker();
     const { client } = await resume(broker, 600);
-    await subscribe(client);
+    await expectSubscribed(client, 'cmd/#', 1);
     await disconnect(client, { sessionExpiryInterval: 0 });
     expect(broker.sessions.has('dev')).toBe(false);
     expect(broker.router.subscriptionCount).toBe(0);
@@ -263,8 +237,8 @@ describe('Session Expiry Interval on DISCONNECT', () => {
     const { broker } = createTestBroker();
     const watcher = PacketClient.open(broker, 5);
     await watcher.connect({ clientId: 'watcher' });
-    await subscribe(watcher, 'dev/status');
-    const { client } = await connect(broker, {
+    await expectSubscribed(watcher, 'dev/status', 1);
+    const { client } = await acceptV5(broker, 'dev', {
       clean: false,
       will: { topic: 'dev/status', payload: Buffer.from('gone'), qos: 1, retain: false },
     });

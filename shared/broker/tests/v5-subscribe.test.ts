@@ -1,70 +1,14 @@
 // mqtt-spec: 5.0
 import { Buffer } from 'buffer';
-import mqttPacket, {
-  type IConnectPacket,
-  type IPublishPacket,
-  type ISubscription,
-  type Packet,
-  type QoS,
-} from 'mqtt-packet';
+import type { IPublishPacket } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
-import { PacketClient } from '../../testing/packet-client.ts';
+import type { PacketClient } from '../../testing/packet-client.ts';
+import { bodyStart, utf8Bytes } from '../../testing/raw-packets.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
-import { connectInMemory } from '../../transport/memory-transport.ts';
 import type { Broker } from '../broker.ts';
 import type { PublishProperties } from '../message.ts';
-import { connectClient, payloadText, takePublishes } from './flow-helpers.ts';
-
-async function connectV5(
-  broker: Broker,
-  clientId: string,
-  fields: Partial<IConnectPacket> = {},
-): Promise<PacketClient> {
-  const client = PacketClient.open(broker, 5);
-  const connack = await client.connect({ clientId, ...fields });
-  if (connack.reasonCode !== 0) throw new Error(`CONNECT of ${clientId} refused with ${connack.reasonCode}`);
-  return client;
-}
-
-type Request = [topic: string, qos: QoS, options?: Omit<ISubscription, 'topic' | 'qos'>];
-
-/** SUBSCRIBE with v5 options and an optional Subscription Identifier; the SUBACK's reason codes. */
-async function subscribeV5(
-  client: PacketClient,
-  requests: Request[],
-  subscriptionIdentifier?: number,
-  messageId = 1,
-): Promise<number[]> {
-  client.send({
-    cmd: 'subscribe',
-    messageId,
-    properties: subscriptionIdentifier === undefined ? undefined : { subscriptionIdentifier },
-    subscriptions: requests.map(([topic, qos, options]) => ({ topic, qos, ...options })),
-  });
-  const suback = await client.next('suback');
-  expect(suback.messageId).toBe(messageId);
-  return suback.granted as number[];
-}
-
-function clientPublish(
-  topic: string,
-  payload: string | Uint8Array,
-  fields: Partial<IPublishPacket> = {},
-): IPublishPacket {
-  return {
-    cmd: 'publish',
-    topic,
-    payload: Buffer.from(payload),
-    qos: 0,
-    retain: false,
-    dup: false,
-    ...fields,
-  };
-}
-
-function publishText(broker: Broker, topic: string, text: string, qos: QoS = 0, retain = false): void {
-  broker.publish({ topic, payload: new TextEncoder().encode(text), qos, retain });
-}
+import { connectClient, payloadText, publishPacket, publishText, takePublishes } from './flow-helpers.ts';
+import { connectRecorded, connectV5, rawPublish, subscribeV5, userPropertyBytes } from './v5-helpers.ts';
 
 /** The Subscription Identifiers of a delivery, sorted (their order is free [MQTT-3.3.4-4]). */
 function idsOf(packet: IPublishPacket): number[] {
@@ -75,7 +19,7 @@ function idsOf(packet: IPublishPacket): number[] {
 
 /** Publishes at QoS 1 from a v5 client and returns the PUBACK's reason code. */
 async function pubackCode(client: PacketClient, topic: string, messageId: number, payload = 'x') {
-  client.send(clientPublish(topic, payload, { qos: 1, messageId }));
+  client.send(publishPacket(topic, payload, { qos: 1, messageId }));
   const puback = await client.next('puback');
   expect(puback.messageId).toBe(messageId);
   return puback.reasonCode;
@@ -99,7 +43,7 @@ describe('No Local', () => {
     const { broker } = createTestBroker();
     const self = await connectV5(broker, 'self');
     await subscribeV5(self, [['echo', 0, { nl: false }]]);
-    self.send(clientPublish('echo', 'back'));
+    self.send(publishPacket('echo', 'back'));
     expect((await takePublishes(self)).map(payloadText)).toEqual(['back']);
   });
 
@@ -136,8 +80,8 @@ describe('Retain As Published', () => {
     const kept = await connectV5(broker, 'kept');
     await subscribeV5(kept, [['t', 1, { rap: true }]]);
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('t', 'retained', { retain: true }));
-    pub.send(clientPublish('t', 'not retained', { retain: false }));
+    pub.send(publishPacket('t', 'retained', { retain: true }));
+    pub.send(publishPacket('t', 'not retained', { retain: false }));
     const flags = (p: IPublishPacket) => [payloadText(p), p.retain];
     expect((await takePublishes(plain)).map(flags)).toEqual([
       ['retained', false],
@@ -178,7 +122,7 @@ describe('Retain Handling', () => {
     const sub = await connectV5(broker, 'sub');
     await subscribeV5(sub, [['r/#', 1, { rh: 0 }]]);
     expect((await takePublishes(sub)).map(payloadText).sort()).toEqual(['A', 'B']);
-    await subscribeV5(sub, [['r/#', 1, { rh: 0 }]], undefined, 2);
+    await subscribeV5(sub, [['r/#', 1, { rh: 0 }]], { messageId: 2 });
     expect((await takePublishes(sub)).map(payloadText).sort()).toEqual(['A', 'B']);
   });
 
@@ -188,7 +132,7 @@ describe('Retain Handling', () => {
     const sub = await connectV5(broker, 'sub');
     await subscribeV5(sub, [['r', 1, { rh: 1 }]]);
     expect((await takePublishes(sub)).map(payloadText)).toEqual(['stored']);
-    await subscribeV5(sub, [['r', 2, { rh: 1 }]], undefined, 2);
+    await subscribeV5(sub, [['r', 2, { rh: 1 }]], { messageId: 2 });
     expect(await takePublishes(sub)).toEqual([]);
     // The replaced subscription is in force: its QoS 2 applies.
     publishText(broker, 'r', 'live', 2);
@@ -203,7 +147,7 @@ describe('Retain Handling', () => {
     await takePublishes(sub);
     sub.send({ cmd: 'unsubscribe', messageId: 2, unsubscriptions: ['r'] });
     await sub.next('unsuback');
-    await subscribeV5(sub, [['r', 1, { rh: 1 }]], undefined, 3);
+    await subscribeV5(sub, [['r', 1, { rh: 1 }]], { messageId: 3 });
     expect((await takePublishes(sub)).map(payloadText)).toEqual(['stored']);
   });
 
@@ -238,9 +182,9 @@ describe('Subscription Identifiers', () => {
   it('[MQTT-3.3.4-3] carries the Subscription Identifier of the matching subscription', async () => {
     const { broker } = createTestBroker();
     const sub = await connectV5(broker, 'sub');
-    await subscribeV5(sub, [['a/#', 1]], 7);
-    await subscribeV5(sub, [['b/#', 1]], 268_435_455, 2);
-    await subscribeV5(sub, [['c/#', 1]], undefined, 3);
+    await subscribeV5(sub, [['a/#', 1]], { subscriptionIdentifier: 7 });
+    await subscribeV5(sub, [['b/#', 1]], { subscriptionIdentifier: 268_435_455, messageId: 2 });
+    await subscribeV5(sub, [['c/#', 1]], { messageId: 3 });
     publishText(broker, 'a/1', 'a', 1);
     publishText(broker, 'b/1', 'b', 1);
     publishText(broker, 'c/1', 'c', 1);
@@ -255,9 +199,9 @@ describe('Subscription Identifiers', () => {
   it('[MQTT-3.3.4-2] [MQTT-3.3.4-3] [MQTT-3.3.4-4] one delivery for overlapping subscriptions carries all their identifiers, at the highest QoS', async () => {
     const { broker } = createTestBroker();
     const sub = await connectV5(broker, 'sub');
-    await subscribeV5(sub, [['home/+/temp', 0]], 1);
-    await subscribeV5(sub, [['home/#', 2]], 2, 2);
-    await subscribeV5(sub, [['home/kitchen/temp', 1]], undefined, 3);
+    await subscribeV5(sub, [['home/+/temp', 0]], { subscriptionIdentifier: 1 });
+    await subscribeV5(sub, [['home/#', 2]], { subscriptionIdentifier: 2, messageId: 2 });
+    await subscribeV5(sub, [['home/kitchen/temp', 1]], { messageId: 3 });
     publishText(broker, 'home/kitchen/temp', '21', 2);
     const received = await takePublishes(sub);
     expect(received).toHaveLength(1);
@@ -274,7 +218,7 @@ describe('Subscription Identifiers', () => {
         ['x', 0],
         ['y', 0],
       ],
-      40,
+      { subscriptionIdentifier: 40 },
     );
     publishText(broker, 'x', 'x');
     publishText(broker, 'y', 'y');
@@ -285,7 +229,7 @@ describe('Subscription Identifiers', () => {
     const { broker } = createTestBroker();
     publishText(broker, 'r/1', 'one', 1, true);
     const sub = await connectV5(broker, 'sub');
-    await subscribeV5(sub, [['r/#', 1]], 99);
+    await subscribeV5(sub, [['r/#', 1]], { subscriptionIdentifier: 99 });
     const [retained] = await takePublishes(sub);
     expect(retained).toMatchObject({ retain: true, topic: 'r/1' });
     expect(idsOf(retained!)).toEqual([99]);
@@ -294,11 +238,11 @@ describe('Subscription Identifiers', () => {
   it('[MQTT-3.3.4-3] a subscription replaced by a SUBSCRIBE with another identifier, or none, uses the new one', async () => {
     const { broker } = createTestBroker();
     const sub = await connectV5(broker, 'sub');
-    await subscribeV5(sub, [['t', 0]], 5);
-    await subscribeV5(sub, [['t', 0]], 6, 2);
+    await subscribeV5(sub, [['t', 0]], { subscriptionIdentifier: 5 });
+    await subscribeV5(sub, [['t', 0]], { subscriptionIdentifier: 6, messageId: 2 });
     publishText(broker, 't', 'six');
     expect((await takePublishes(sub)).map(idsOf)).toEqual([[6]]);
-    await subscribeV5(sub, [['t', 0]], undefined, 3);
+    await subscribeV5(sub, [['t', 0]], { messageId: 3 });
     publishText(broker, 't', 'none');
     expect((await takePublishes(sub)).map(idsOf)).toEqual([[]]);
   });
@@ -307,7 +251,7 @@ describe('Subscription Identifiers', () => {
     const { broker } = createTestBroker();
     const session = { clean: false, properties: { sessionExpiryInterval: 60 } };
     const sub = await connectV5(broker, 'sub', session);
-    await subscribeV5(sub, [['q/#', 1]], 3);
+    await subscribeV5(sub, [['q/#', 1]], { subscriptionIdentifier: 3 });
     sub.send({ cmd: 'disconnect' });
     await sub.waitClosed();
     publishText(broker, 'q/1', 'later', 1);
@@ -328,7 +272,7 @@ describe('Subscription Identifiers', () => {
   it('[MQTT-3.3.4-6] a client PUBLISH carrying a Subscription Identifier is a protocol error', async () => {
     const { broker } = createTestBroker();
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('t', 'x', { properties: { subscriptionIdentifier: 1 } }));
+    pub.send(publishPacket('t', 'x', { properties: { subscriptionIdentifier: 1 } }));
     expect((await pub.next('disconnect')).reasonCode).toBe(0x82);
     await pub.waitClosed();
   });
@@ -393,9 +337,9 @@ describe('properties forwarded unchanged', () => {
     const bare = await connectV5(broker, 'bare');
     await subscribeV5(bare, [['t', 0]]);
     const identified = await connectV5(broker, 'identified');
-    await subscribeV5(identified, [['t', 2]], 12);
+    await subscribeV5(identified, [['t', 2]], { subscriptionIdentifier: 12 });
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('t', '{"ok":true}', { qos: 2, messageId: 1, properties }));
+    pub.send(publishPacket('t', '{"ok":true}', { qos: 2, messageId: 1, properties }));
     await pub.next('pubrec');
 
     const [plain] = await takePublishes(bare);
@@ -414,7 +358,7 @@ describe('properties forwarded unchanged', () => {
     offline.send({ cmd: 'disconnect' });
     await offline.waitClosed();
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('t', 'x', { qos: 1, messageId: 1, retain: true, properties }));
+    pub.send(publishPacket('t', 'x', { qos: 1, messageId: 1, retain: true, properties }));
     await pub.next('puback');
 
     const late = await connectV5(broker, 'late');
@@ -435,7 +379,7 @@ describe('properties forwarded unchanged', () => {
     await subscribeV5(requester, [['service/reply/requester', 1]]);
     const correlationData = Buffer.from('req-42');
     requester.send(
-      clientPublish('service/request', 'ping', {
+      publishPacket('service/request', 'ping', {
         qos: 1,
         messageId: 1,
         properties: { responseTopic: 'service/reply/requester', correlationData },
@@ -444,7 +388,7 @@ describe('properties forwarded unchanged', () => {
     const [request] = await takePublishes(responder);
     expect(request!.properties).toMatchObject({ responseTopic: 'service/reply/requester', correlationData });
     responder.send(
-      clientPublish(request!.properties!.responseTopic!, 'pong', {
+      publishPacket(request!.properties!.responseTopic!, 'pong', {
         qos: 1,
         messageId: 1,
         properties: { correlationData: request!.properties!.correlationData! },
@@ -483,9 +427,9 @@ describe('properties forwarded unchanged', () => {
     v3.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 't', qos: 1 }] });
     await v3.next('suback');
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('t', 'plain payload', { qos: 1, messageId: 1, properties }));
+    pub.send(publishPacket('t', 'plain payload', { qos: 1, messageId: 1, properties }));
     await pub.next('puback');
-    pub.send(clientPublish('t', 'second', { qos: 0, properties: { messageExpiryInterval: 60 } }));
+    pub.send(publishPacket('t', 'second', { qos: 0, properties: { messageExpiryInterval: 60 } }));
     const received = await takePublishes(v3);
     // A 3.1.1 parser would read any property bytes as payload.
     expect(received.map((p) => [payloadText(p), p.properties])).toEqual([
@@ -503,7 +447,7 @@ describe('Payload Format Indicator', () => {
     const sub = await connectV5(broker, 'sub');
     await subscribeV5(sub, [['t', 0]]);
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('t', 'héllo ✓', { properties: { payloadFormatIndicator: true } }));
+    pub.send(publishPacket('t', 'héllo ✓', { properties: { payloadFormatIndicator: true } }));
     const [message] = await takePublishes(sub);
     expect(message!.properties?.payloadFormatIndicator).toBe(true);
     expect(payloadText(message!)).toBe('héllo ✓');
@@ -514,7 +458,7 @@ describe('Payload Format Indicator', () => {
     const sub = await connectV5(broker, 'sub');
     await subscribeV5(sub, [['t', 0]]);
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('t', invalidUtf8, { properties: { payloadFormatIndicator: false } }));
+    pub.send(publishPacket('t', invalidUtf8, { properties: { payloadFormatIndicator: false } }));
     const [message] = await takePublishes(sub);
     expect(Uint8Array.from(message!.payload as Buffer)).toEqual(invalidUtf8);
     expect(message!.properties?.payloadFormatIndicator).toBe(false);
@@ -528,7 +472,7 @@ describe('Payload Format Indicator', () => {
       await subscribeV5(sub, [['t', 2]]);
       const pub = await connectV5(broker, 'pub');
       pub.send(
-        clientPublish('t', invalidUtf8, {
+        publishPacket('t', invalidUtf8, {
           qos,
           messageId: qos > 0 ? 1 : undefined,
           properties: { payloadFormatIndicator: true },
@@ -551,14 +495,14 @@ describe('PUBACK and PUBREC reason codes', () => {
     const sub = await connectV5(broker, 'sub');
     await subscribeV5(sub, [['somebody/#', 0]]);
     expect(await pubackCode(pub, 'somebody/listens', 2)).toBe(0x00);
-    pub.send(clientPublish('nobody/listens', 'x', { qos: 2, messageId: 3 }));
+    pub.send(publishPacket('nobody/listens', 'x', { qos: 2, messageId: 3 }));
     expect(await pub.next('pubrec')).toMatchObject({ messageId: 3, reasonCode: 0x10 });
   });
 
   it('[MQTT-3.4.2-1] a retained message without subscribers is stored, so it is acknowledged with 0x00', async () => {
     const { broker } = createTestBroker();
     const pub = await connectV5(broker, 'pub');
-    pub.send(clientPublish('kept', 'x', { qos: 1, messageId: 1, retain: true }));
+    pub.send(publishPacket('kept', 'x', { qos: 1, messageId: 1, retain: true }));
     expect((await pub.next('puback')).reasonCode).toBe(0x00);
   });
 
@@ -581,7 +525,7 @@ describe('PUBACK and PUBREC reason codes', () => {
     await subscribeV5(sub, [['#', 2]]);
     const pub = await connectV5(broker, 'pub');
     expect(await pubackCode(pub, 'locked/door', 1)).toBe(0x87);
-    pub.send(clientPublish('locked/door', 'x', { qos: 2, messageId: 2 }));
+    pub.send(publishPacket('locked/door', 'x', { qos: 2, messageId: 2 }));
     expect(await pub.next('pubrec')).toMatchObject({ messageId: 2, reasonCode: 0x87 });
     expect(await takePublishes(sub)).toEqual([]);
     expect(await pubackCode(pub, 'open/door', 3)).toBe(0x00);
@@ -590,49 +534,19 @@ describe('PUBACK and PUBREC reason codes', () => {
 
 /** A v5 subscriber read as raw frames, for what the object-level parser cannot show. */
 async function rawV5Subscriber(broker: Broker, clientId: string, filter: string): Promise<Uint8Array[]> {
-  const end = connectInMemory(broker);
-  const frames: Uint8Array[] = [];
-  let pending = new Uint8Array(0);
-  end.onData((bytes) => {
-    pending = Uint8Array.from([...pending, ...bytes]);
-    for (let length = frameLength(pending); length <= pending.length; length = frameLength(pending)) {
-      frames.push(pending.slice(0, length));
-      pending = pending.slice(length);
-    }
-  });
-  const send = (packet: Packet) => end.write(mqttPacket.generate(packet, { protocolVersion: 5 }));
-  send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clientId, clean: true, keepalive: 0 });
-  send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: filter, qos: 0 }] });
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  const { client, frames } = await connectRecorded(broker, clientId);
+  await subscribeV5(client, [[filter, 0]]);
   // CONNACK, SUBACK.
   expect(frames.map((frame) => frame[0]! >> 4)).toEqual([2, 9]);
   return frames;
 }
 
-/** Length of the frame at the start of `bytes`; infinite while its header is incomplete. */
-function frameLength(bytes: Uint8Array): number {
-  let offset = 1;
-  let length = 0;
-  let shift = 0;
-  for (;;) {
-    if (offset >= bytes.length) return Number.POSITIVE_INFINITY;
-    const byte = bytes[offset++]!;
-    length += (byte & 0x7f) << shift;
-    shift += 7;
-    if ((byte & 0x80) === 0) return offset + length;
-  }
-}
-
-function utf8(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [bytes.length >> 8, bytes.length & 0xff, ...bytes];
-}
-
 /** A QoS 0 v5 PUBLISH whose properties are exactly these User Properties, in this order. */
 function rawPublishWithUserProperties(topic: string, pairs: Array<[string, string]>): Uint8Array {
-  const properties = pairs.flatMap(([name, value]) => [0x26, ...utf8(name), ...utf8(value)]);
-  const body = [...utf8(topic), properties.length, ...properties, ...new TextEncoder().encode('x')];
-  return Uint8Array.from([0x30, body.length, ...body]);
+  return rawPublish(
+    utf8Bytes(topic),
+    pairs.flatMap(([name, value]) => userPropertyBytes(utf8Bytes(name), utf8Bytes(value))),
+  );
 }
 
 /** The User Properties of a QoS 0 v5 PUBLISH frame (one-byte lengths), in wire order. */
@@ -642,7 +556,7 @@ function userPropertyPairs(frame: Uint8Array): Array<[string, string]> {
     const length = (frame[at]! << 8) | frame[at + 1]!;
     return [decoder.decode(frame.subarray(at + 2, at + 2 + length)), at + 2 + length];
   };
-  let offset = frameLength(frame) - (frame[1]! & 0x7f);
+  let offset = bodyStart(frame);
   [, offset] = readString(offset);
   const end = offset + 1 + frame[offset]!;
   offset++;

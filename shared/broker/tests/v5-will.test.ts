@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { PacketClient } from '../../testing/packet-client.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
 import type { Broker } from '../broker.ts';
+import { dropLink, receivedPublishes, subscribe } from './flow-helpers.ts';
+import { connectV5 } from './v5-helpers.ts';
 
 const WILL_TOPIC = 'dev/status';
 type Will = NonNullable<IConnectPacket['will']>;
@@ -14,42 +16,28 @@ function will(properties: WillProperties = {}, fields: Partial<Will> = {}): Will
 }
 
 /** A v5 client 'dev' with a will and a Session Expiry Interval. */
-async function connectDev(broker: Broker, devWill: Will, sessionExpiryInterval = 0, clean = false) {
-  const client = PacketClient.open(broker, 5);
-  const connack = await client.connect({
-    clientId: 'dev',
-    clean,
-    will: devWill,
-    properties: { sessionExpiryInterval },
-  });
-  expect(connack.reasonCode).toBe(0);
-  return client;
+function connectDev(broker: Broker, devWill: Will, sessionExpiryInterval = 0, clean = false) {
+  return connectV5(broker, 'dev', { clean, will: devWill, properties: { sessionExpiryInterval } });
 }
 
 /** A v5 client subscribed to the will topic. */
 async function watch(broker: Broker, version: 4 | 5 = 5, clientId = 'watcher'): Promise<PacketClient> {
   const client = PacketClient.open(broker, version);
   await client.connect({ clientId });
-  client.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: WILL_TOPIC, qos: 1 }] });
-  await client.next('suback');
+  await subscribe(client, [[WILL_TOPIC, 1]]);
   return client;
-}
-
-async function drop(client: PacketClient): Promise<void> {
-  client.close();
-  await client.waitClosed();
 }
 
 async function willsReceived(watcher: PacketClient): Promise<IPublishPacket[]> {
   await watcher.settle();
-  return watcher.received.filter((packet): packet is IPublishPacket => packet.cmd === 'publish');
+  return receivedPublishes(watcher);
 }
 
 describe('Will Delay Interval', () => {
   it('[MQTT-3.1.2-8] publishes the will once the delay has passed', async () => {
     const { broker, env } = createTestBroker();
     const watcher = await watch(broker);
-    await drop(await connectDev(broker, will({ willDelayInterval: 30 }), 300));
+    await dropLink(await connectDev(broker, will({ willDelayInterval: 30 }), 300));
     env.clock.advance(29_999);
     expect(await willsReceived(watcher)).toEqual([]);
     env.clock.advance(1);
@@ -64,7 +52,7 @@ describe('Will Delay Interval', () => {
   it('[MQTT-3.1.3-9] does not publish the will when the client reconnects before the delay ends', async () => {
     const { broker, env } = createTestBroker();
     const watcher = await watch(broker);
-    await drop(await connectDev(broker, will({ willDelayInterval: 30 }), 300));
+    await dropLink(await connectDev(broker, will({ willDelayInterval: 30 }), 300));
     env.clock.advance(29_000);
     const back = PacketClient.open(broker, 5);
     expect((await back.connect({ clientId: 'dev', clean: false })).sessionPresent).toBe(true);
@@ -95,7 +83,7 @@ describe('Will Delay Interval', () => {
   it('[MQTT-3.1.2-8] publishes the will when the session expires before the delay', async () => {
     const { broker, env } = createTestBroker();
     const watcher = await watch(broker);
-    await drop(await connectDev(broker, will({ willDelayInterval: 60 }), 10));
+    await dropLink(await connectDev(broker, will({ willDelayInterval: 60 }), 10));
     env.clock.advance(9_999);
     expect(await willsReceived(watcher)).toEqual([]);
     env.clock.advance(1);
@@ -107,21 +95,21 @@ describe('Will Delay Interval', () => {
   it('[MQTT-3.1.2-8] publishes the will at once when the session ends with the connection (expiry 0)', async () => {
     const { broker } = createTestBroker();
     const watcher = await watch(broker);
-    await drop(await connectDev(broker, will({ willDelayInterval: 60 }), 0));
+    await dropLink(await connectDev(broker, will({ willDelayInterval: 60 }), 0));
     expect(await willsReceived(watcher)).toHaveLength(1);
   });
 
   it('[MQTT-3.1.2-8] publishes the will at once without a delay', async () => {
     const { broker } = createTestBroker();
     const watcher = await watch(broker);
-    await drop(await connectDev(broker, will(), 300));
+    await dropLink(await connectDev(broker, will(), 300));
     expect(await willsReceived(watcher)).toHaveLength(1);
   });
 
   it('[MQTT-3.1.2-8] the Message Expiry Interval of a delayed will counts from its publication, not the disconnect', async () => {
     const { broker, env } = createTestBroker();
     const watcher = await watch(broker);
-    await drop(await connectDev(broker, will({ willDelayInterval: 60, messageExpiryInterval: 30 }), 300));
+    await dropLink(await connectDev(broker, will({ willDelayInterval: 60, messageExpiryInterval: 30 }), 300));
     env.clock.advance(60_000);
     const [message] = await willsReceived(watcher);
     expect(message?.properties?.messageExpiryInterval).toBe(30);
@@ -168,7 +156,7 @@ describe('will properties', () => {
     const { broker } = createTestBroker();
     const watcher = await watch(broker);
     const userProperties = { zeta: '1', alpha: ['2', '3'], mid: '4' };
-    await drop(
+    await dropLink(
       await connectDev(
         broker,
         will({
@@ -195,7 +183,7 @@ describe('will properties', () => {
   it('delivers the will to a 3.1.1 subscriber without properties', async () => {
     const { broker } = createTestBroker();
     const watcher = await watch(broker, 4);
-    await drop(await connectDev(broker, will({ contentType: 'text/plain', userProperties: { a: 'b' } })));
+    await dropLink(await connectDev(broker, will({ contentType: 'text/plain', userProperties: { a: 'b' } })));
     const [message] = await willsReceived(watcher);
     expect(String(message?.payload)).toBe('offline');
   });
@@ -204,7 +192,7 @@ describe('will properties', () => {
 describe('will retain', () => {
   it('[MQTT-3.1.2-14] Will Retain 0: published as a non-retained message', async () => {
     const { broker } = createTestBroker();
-    await drop(await connectDev(broker, will({}, { retain: false })));
+    await dropLink(await connectDev(broker, will({}, { retain: false })));
     expect(broker.router.retained.size).toBe(0);
     const late = await watch(broker);
     expect(await willsReceived(late)).toEqual([]);
@@ -213,7 +201,7 @@ describe('will retain', () => {
   it('[MQTT-3.1.2-15] Will Retain 1: published as a retained message, with its properties', async () => {
     const { broker } = createTestBroker();
     const live = await watch(broker);
-    await drop(await connectDev(broker, will({ contentType: 'text/plain' }, { retain: true })));
+    await dropLink(await connectDev(broker, will({ contentType: 'text/plain' }, { retain: true })));
     // A live subscriber sees retain 0 [MQTT-3.3.1-9]; a new one gets it as retained [MQTT-3.3.1-8].
     expect((await willsReceived(live)).map((packet) => packet.retain)).toEqual([false]);
     const late = await watch(broker, 5, 'late');

@@ -1,21 +1,15 @@
-import type { IConnectPacket, IPublishPacket, QoS } from 'mqtt-packet';
+import type { IConnectPacket, QoS } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
-import type { DisconnectEvent, PublishEvent } from '../../observe/broker-events.ts';
 import { PacketClient } from '../../testing/packet-client.ts';
+import { rawConnect, utf8String } from '../../testing/raw-packets.ts';
 import { createTestBroker } from '../../testing/test-broker.ts';
 import type { Broker } from '../broker.ts';
+import { connectClient, connectPacket, receivedPublishes, recordEvents, subscribe } from './flow-helpers.ts';
 
 const WILL_TOPIC = 'dev/status';
 
 function will(qos: QoS = 1, retain = false): NonNullable<IConnectPacket['will']> {
   return { topic: WILL_TOPIC, payload: Buffer.from('offline'), qos, retain };
-}
-
-async function connect(broker: Broker, fields: Partial<IConnectPacket>) {
-  const client = PacketClient.open(broker);
-  const connack = await client.connect(fields);
-  expect(connack.returnCode).toBe(0);
-  return client;
 }
 
 /** A client subscribed to the will topic. */
@@ -25,33 +19,9 @@ async function watch(
   clientId = 'watcher',
   clean = true,
 ): Promise<PacketClient> {
-  const client = await connect(broker, { clientId, clean });
-  client.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: WILL_TOPIC, qos }] });
-  await client.next('suback');
+  const client = await connectClient(broker, clientId, { clean });
+  await subscribe(client, [[WILL_TOPIC, qos]]);
   return client;
-}
-
-function recordEvents(broker: Broker) {
-  const disconnects: DisconnectEvent[] = [];
-  const published: PublishEvent[] = [];
-  broker.events.on('disconnect', (event) => disconnects.push(event));
-  broker.events.on('publish', (event) => published.push(event));
-  return { disconnects, published };
-}
-
-function publishes(client: PacketClient): IPublishPacket[] {
-  return client.received.filter((packet): packet is IPublishPacket => packet.cmd === 'publish');
-}
-
-function str(value: string): number[] {
-  const bytes = [...new TextEncoder().encode(value)];
-  return [bytes.length >> 8, bytes.length & 0xff, ...bytes];
-}
-
-/** A hand-built 3.1.1 CONNECT with a will, for flag combinations mqtt-packet will not generate. */
-function rawConnectWithWill(flags: number): number[] {
-  const body = [...str('MQTT'), 4, flags, 0, 0, ...str('dev'), ...str(WILL_TOPIC), ...str('offline')];
-  return [0x10, body.length, ...body];
 }
 
 describe('will: when it is published', () => {
@@ -59,7 +29,7 @@ describe('will: when it is published', () => {
     const { broker, env } = createTestBroker();
     const { disconnects } = recordEvents(broker);
     const watcher = await watch(broker);
-    const dev = await connect(broker, { clientId: 'dev', keepalive: 10, will: will() });
+    const dev = await connectClient(broker, 'dev', { keepalive: 10, will: will() });
     env.clock.advance(15_000);
     await dev.waitClosed();
     const message = await watcher.next('publish');
@@ -74,7 +44,7 @@ describe('will: when it is published', () => {
     const { broker } = createTestBroker();
     const { disconnects } = recordEvents(broker);
     const watcher = await watch(broker);
-    const dev = await connect(broker, { clientId: 'dev', will: will() });
+    const dev = await connectClient(broker, 'dev', { will: will() });
     dev.close();
     await dev.waitClosed();
     expect(String((await watcher.next('publish')).payload)).toBe('offline');
@@ -86,25 +56,18 @@ describe('will: when it is published', () => {
   it('[MQTT-3.1.2-8] [MQTT-3.1.2-10] publishes the will once when the server closes the connection for a protocol violation', async () => {
     const { broker } = createTestBroker();
     const watcher = await watch(broker);
-    const dev = await connect(broker, { clientId: 'dev', will: will() });
-    dev.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 4,
-      clientId: 'dev',
-      clean: true,
-      keepalive: 0,
-    });
+    const dev = await connectClient(broker, 'dev', { will: will() });
+    dev.send(connectPacket({ clientId: 'dev' }));
     await dev.waitClosed();
     await watcher.next('publish');
     await watcher.settle();
-    expect(publishes(watcher)).toEqual([]);
+    expect(receivedPublishes(watcher)).toEqual([]);
   });
 
   it('[MQTT-3.1.2-8] [MQTT-2.2.2-2] publishes the will when the connection is closed for a malformed packet', async () => {
     const { broker } = createTestBroker();
     const watcher = await watch(broker);
-    const dev = await connect(broker, { clientId: 'dev', will: will() });
+    const dev = await connectClient(broker, 'dev', { will: will() });
     dev.sendBytes([0xc1, 0x00]); // PINGREQ with a reserved flag bit set
     await dev.waitClosed();
     expect(String((await watcher.next('publish')).payload)).toBe('offline');
@@ -114,11 +77,11 @@ describe('will: when it is published', () => {
     const { broker } = createTestBroker();
     const { disconnects, published } = recordEvents(broker);
     const watcher = await watch(broker);
-    const dev = await connect(broker, { clientId: 'dev', will: will() });
+    const dev = await connectClient(broker, 'dev', { will: will() });
     dev.send({ cmd: 'disconnect' });
     await dev.waitClosed();
     await watcher.settle();
-    expect(publishes(watcher)).toEqual([]);
+    expect(receivedPublishes(watcher)).toEqual([]);
     expect(published).toEqual([]);
     expect(disconnects).toEqual([
       expect.objectContaining({ clientId: 'dev', reason: 'client-disconnect', willPublished: false }),
@@ -128,7 +91,7 @@ describe('will: when it is published', () => {
   it('[MQTT-3.14.1-1] treats a DISCONNECT with reserved bits set as a violation: closes and publishes the will', async () => {
     const { broker } = createTestBroker();
     const watcher = await watch(broker);
-    const dev = await connect(broker, { clientId: 'dev', will: will() });
+    const dev = await connectClient(broker, 'dev', { will: will() });
     dev.sendBytes([0xe1, 0x00]);
     await dev.waitClosed();
     expect(String((await watcher.next('publish')).payload)).toBe('offline');
@@ -137,14 +100,14 @@ describe('will: when it is published', () => {
   it('[MQTT-3.1.2-12] publishes nothing when the connection had no will', async () => {
     const { broker } = createTestBroker();
     const { disconnects, published } = recordEvents(broker);
-    const watcher = await connect(broker, { clientId: 'watcher' });
+    const watcher = await connectClient(broker, 'watcher');
     watcher.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: '#', qos: 2 }] });
     await watcher.next('suback');
-    const dev = await connect(broker, { clientId: 'dev', keepalive: 10 });
+    const dev = await connectClient(broker, 'dev', { keepalive: 10 });
     dev.close();
     await dev.waitClosed();
     await watcher.settle();
-    expect(publishes(watcher)).toEqual([]);
+    expect(receivedPublishes(watcher)).toEqual([]);
     expect(published).toEqual([]);
     expect(disconnects).toEqual([expect.objectContaining({ clientId: 'dev', willPublished: false })]);
   });
@@ -162,14 +125,14 @@ describe('will: when it is published', () => {
     expect((await dev.connect({ clientId: 'dev', will: will() })).returnCode).toBe(0x05);
     await dev.waitClosed();
     await watcher.settle();
-    expect(publishes(watcher)).toEqual([]);
+    expect(receivedPublishes(watcher)).toEqual([]);
     expect(published).toEqual([]);
   });
 
   it('does not publish wills when the broker shuts down', async () => {
     const { broker } = createTestBroker();
     const { disconnects, published } = recordEvents(broker);
-    const dev = await connect(broker, { clientId: 'dev', will: will() });
+    const dev = await connectClient(broker, 'dev', { will: will() });
     broker.shutdown();
     await dev.waitClosed();
     expect(published).toEqual([]);
@@ -184,11 +147,11 @@ describe('will: when it is published', () => {
     });
     const { disconnects } = recordEvents(broker);
     const watcher = await watch(broker);
-    const dev = await connect(broker, { clientId: 'intruder', will: will() });
+    const dev = await connectClient(broker, 'intruder', { will: will() });
     dev.close();
     await dev.waitClosed();
     await watcher.settle();
-    expect(publishes(watcher)).toEqual([]);
+    expect(receivedPublishes(watcher)).toEqual([]);
     expect(broker.metrics().dropped['not-authorized']).toBe(1);
     expect(disconnects).toEqual([expect.objectContaining({ clientId: 'intruder', willPublished: false })]);
   });
@@ -199,7 +162,7 @@ describe('will: QoS, retain and topic', () => {
     it(`publishes a QoS ${qos} will at QoS ${qos}`, async () => {
       const { broker } = createTestBroker();
       const watcher = await watch(broker, 2);
-      const dev = await connect(broker, { clientId: 'dev', will: will(qos) });
+      const dev = await connectClient(broker, 'dev', { will: will(qos) });
       dev.close();
       const message = await watcher.next('publish');
       expect(message.qos).toBe(qos);
@@ -211,10 +174,10 @@ describe('will: QoS, retain and topic', () => {
     const watcher = await watch(broker, 1, 'watcher', false);
     watcher.close();
     await watcher.waitClosed();
-    const dev = await connect(broker, { clientId: 'dev', will: will(1) });
+    const dev = await connectClient(broker, 'dev', { will: will(1) });
     dev.close();
     await dev.waitClosed();
-    const back = await connect(broker, { clientId: 'watcher', clean: false });
+    const back = await connectClient(broker, 'watcher', { clean: false });
     const message = await back.next('publish');
     expect(message.qos).toBe(1);
     expect(String(message.payload)).toBe('offline');
@@ -223,18 +186,18 @@ describe('will: QoS, retain and topic', () => {
   it('[MQTT-3.1.2-16] publishes a will with retain 0 as a non-retained message', async () => {
     const { broker } = createTestBroker();
     const watcher = await watch(broker);
-    const dev = await connect(broker, { clientId: 'dev', will: will(1, false) });
+    const dev = await connectClient(broker, 'dev', { will: will(1, false) });
     dev.close();
     expect((await watcher.next('publish')).retain).toBe(false);
     expect(broker.metrics().retained).toBe(0);
     const late = await watch(broker, 1, 'late');
     await late.settle();
-    expect(publishes(late)).toEqual([]);
+    expect(receivedPublishes(late)).toEqual([]);
   });
 
   it('[MQTT-3.1.2-17] publishes a will with retain 1 as a retained message', async () => {
     const { broker } = createTestBroker();
-    const dev = await connect(broker, { clientId: 'dev', will: will(1, true) });
+    const dev = await connectClient(broker, 'dev', { will: will(1, true) });
     dev.close();
     await dev.waitClosed();
     expect(broker.metrics().retained).toBe(1);
@@ -248,7 +211,8 @@ describe('will: QoS, retain and topic', () => {
     const { broker } = createTestBroker();
     const { published } = recordEvents(broker);
     const dev = PacketClient.open(broker);
-    dev.sendBytes(rawConnectWithWill(0x02 | 0x04 | 0x18));
+    const willPart = [...utf8String(WILL_TOPIC), ...utf8String('offline')];
+    dev.sendBytes(rawConnect({ flags: 0x02 | 0x04 | 0x18, clientId: 'dev', rest: willPart }));
     await dev.waitClosed();
     expect(dev.received).toEqual([]);
     expect(broker.sessions.size).toBe(0);
@@ -259,8 +223,7 @@ describe('will: QoS, retain and topic', () => {
     const { broker } = createTestBroker();
     for (const flags of [0x02 | 0x08, 0x02 | 0x20]) {
       const dev = PacketClient.open(broker);
-      const body = [...str('MQTT'), 4, flags, 0, 0, ...str('dev')];
-      dev.sendBytes([0x10, body.length, ...body]);
+      dev.sendBytes(rawConnect({ flags, clientId: 'dev' }));
       await dev.waitClosed();
       expect(dev.received).toEqual([]);
     }
@@ -272,15 +235,9 @@ describe('will: QoS, retain and topic', () => {
       const { broker } = createTestBroker();
       const { published } = recordEvents(broker);
       const dev = PacketClient.open(broker);
-      dev.send({
-        cmd: 'connect',
-        protocolId: 'MQTT',
-        protocolVersion: 4,
-        clientId: 'dev',
-        clean: true,
-        keepalive: 0,
-        will: { topic, payload: Buffer.from('x'), qos: 0, retain: false },
-      });
+      dev.send(
+        connectPacket({ clientId: 'dev', will: { topic, payload: Buffer.from('x'), qos: 0, retain: false } }),
+      );
       await dev.waitClosed();
       expect(dev.received).toEqual([]);
       expect(broker.sessions.size).toBe(0);

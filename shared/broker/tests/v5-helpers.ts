@@ -1,18 +1,43 @@
-import { Buffer } from 'buffer';
-import type { IConnectPacket, IPublishPacket, ISubscription, Packet, QoS } from 'mqtt-packet';
+import type { IConnectPacket, ISubscription, Packet, QoS } from 'mqtt-packet';
 import { expect } from 'vitest';
 import { PacketClient } from '../../testing/packet-client.ts';
+import { frameLength, lengthPrefixed, rawPacket, variableByteInteger } from '../../testing/raw-packets.ts';
 import { connectInMemory } from '../../transport/memory-transport.ts';
 import type { Broker } from '../broker.ts';
+import { type AcceptedClient, acceptClient, connectPacket } from './flow-helpers.ts';
 
-/** Steps shared by the v5-parity-* tests: MQTT 5 twins of rules the 3.1.1 suites check, and the
- * v5-only rules next to them. */
+/** Steps shared by the MQTT 5 tests; the ones that serve every protocol level are in
+ * flow-helpers.ts. */
 
 /** Room for the broker's largest bare packet in these tests (a CONNACK naming a short
  * Authentication Method: 26 bytes), none for a Reason String of any use. */
 export const TIGHT_PACKET_SIZE = 26;
 
+/** A session that outlives its connection by a minute. */
 export const persistent = { clean: false, properties: { sessionExpiryInterval: 60 } } as const;
+
+/** A v5 CONNECT to send by hand: client 'dev', clean, no keepalive. */
+export function connectPacketV5(fields: Partial<IConnectPacket> = {}): IConnectPacket {
+  return connectPacket({ protocolVersion: 5, ...fields });
+}
+
+/** Opens a v5 client and completes CONNECT, checking that the broker accepts it; with its CONNACK. */
+export function acceptV5(
+  broker: Broker,
+  clientId: string,
+  fields: Partial<IConnectPacket> = {},
+): Promise<AcceptedClient> {
+  return acceptClient(broker, { clientId, ...fields }, 5);
+}
+
+/** Opens a v5 client and completes CONNECT, checking that the broker accepts it. */
+export async function connectV5(
+  broker: Broker,
+  clientId: string,
+  fields: Partial<IConnectPacket> = {},
+): Promise<PacketClient> {
+  return (await acceptV5(broker, clientId, fields)).client;
+}
 
 /** A v5 client with the raw frames the broker sent it, in arrival order, next to the parsed ones. */
 export interface RecordedClient {
@@ -32,15 +57,6 @@ export function openRecorded(broker: Broker): RecordedClient {
     }
   });
   return { client: new PacketClient(end, 5), frames };
-}
-
-/** Opens a v5 client and completes CONNECT; throws when the broker refuses it. */
-export async function connectV5(
-  broker: Broker,
-  clientId: string,
-  fields: Partial<IConnectPacket> = {},
-): Promise<PacketClient> {
-  return (await connectRecorded(broker, clientId, fields)).client;
 }
 
 export async function connectRecorded(
@@ -64,36 +80,27 @@ export async function resumeV5(broker: Broker, clientId: string): Promise<Packet
 
 export type Request = [topic: string, qos: QoS, options?: Omit<ISubscription, 'topic' | 'qos'>];
 
-/** SUBSCRIBE, then the SUBACK's reason codes (checking it answers this packet id). */
+export interface SubscribeV5Options {
+  messageId?: number;
+  subscriptionIdentifier?: number;
+}
+
+/** SUBSCRIBE with v5 options and an optional Subscription Identifier, then the SUBACK's reason codes
+ * (checking it answers this packet id). */
 export async function subscribeV5(
   client: PacketClient,
   requests: Request[],
-  messageId = 1,
+  { messageId = 1, subscriptionIdentifier }: SubscribeV5Options = {},
 ): Promise<number[]> {
   client.send({
     cmd: 'subscribe',
     messageId,
+    properties: subscriptionIdentifier === undefined ? undefined : { subscriptionIdentifier },
     subscriptions: requests.map(([topic, qos, options]) => ({ topic, qos, ...options })),
   });
   const suback = await client.next('suback');
   expect(suback.messageId).toBe(messageId);
   return suback.granted as number[];
-}
-
-export function clientPublish(
-  topic: string,
-  payload: string | Uint8Array,
-  fields: Partial<IPublishPacket> = {},
-): IPublishPacket {
-  return {
-    cmd: 'publish',
-    topic,
-    payload: Buffer.from(payload),
-    qos: 0,
-    retain: false,
-    dup: false,
-    ...fields,
-  };
 }
 
 /** The broker closed the connection after a DISCONNECT with this reason code. */
@@ -118,52 +125,6 @@ export function expectNoDiagnostics(packet: Packet): void {
   const properties = (packet as { properties?: Record<string, unknown> }).properties ?? {};
   expect(properties.reasonString, packet.cmd).toBeUndefined();
   expect(properties.userProperties, packet.cmd).toBeUndefined();
-}
-
-/** Length of the frame at the start of `bytes`; infinite while its header is incomplete. */
-export function frameLength(bytes: Uint8Array): number {
-  let offset = 1;
-  let length = 0;
-  let multiplier = 1;
-  for (;;) {
-    if (offset >= bytes.length) return Number.POSITIVE_INFINITY;
-    const byte = bytes[offset++]!;
-    length += (byte & 0x7f) * multiplier;
-    multiplier *= 128;
-    if ((byte & 0x80) === 0) return offset + length;
-  }
-}
-
-/** Offset of the variable header: just past the fixed header's Remaining Length. */
-export function bodyStart(frame: Uint8Array): number {
-  let offset = 1;
-  while ((frame[offset]! & 0x80) !== 0) offset++;
-  return offset + 1;
-}
-
-export function utf8Bytes(text: string): number[] {
-  return [...new TextEncoder().encode(text)];
-}
-
-/** A two-byte length, then the bytes as given (any bytes: mqtt-packet encodes only valid text). */
-export function lengthPrefixed(bytes: number[]): number[] {
-  return [bytes.length >> 8, bytes.length & 0xff, ...bytes];
-}
-
-export function variableByteInteger(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value % 128;
-    value = Math.floor(value / 128);
-    if (value > 0) byte |= 0x80;
-    out.push(byte);
-  } while (value > 0);
-  return out;
-}
-
-/** A whole packet: first byte, Remaining Length, body. */
-export function rawPacket(firstByte: number, body: number[]): Uint8Array {
-  return Uint8Array.from([firstByte, ...variableByteInteger(body.length), ...body]);
 }
 
 /** A QoS 0 v5 PUBLISH with the topic and the property bytes as given, payload "x". */
