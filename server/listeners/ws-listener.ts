@@ -32,7 +32,11 @@ export function acceptWebSocket(acceptor: TransportAcceptor, ws: WebSocket, requ
       ws.send(bytes, onWritten);
       return false;
     },
-    close: () => ws.close(),
+    // A method, not an arrow property: tsx (esbuild keepNames) renames each arrow property with
+    // Object.defineProperty, which gives every connection's closure a property table of its own.
+    close() {
+      ws.close();
+    },
   };
   const sink = acceptor.accept(transport);
   let error: Error | undefined;

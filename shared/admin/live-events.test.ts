@@ -24,6 +24,7 @@ function setup() {
       payload: new TextEncoder().encode('hi'),
       qos: 0,
       retain: false,
+      publishedAt: clock.now(),
       deliveries: 2,
       ...extra,
     });

@@ -59,7 +59,7 @@ export function createLocalBrokerLink(broker: Broker, options: LocalBrokerLinkOp
   let timer: TimerHandle | undefined;
   let disposed = false;
 
-  const detachStats = broker.events.on('publish', (event) => topicStats.record(event, clock.now()));
+  const detachStats = broker.events.on('publish', (event) => topicStats.record(event, event.publishedAt));
   const detachPeak = broker.events.on('connect', () => {
     if (broker.connectionCount > peakConnections) peakConnections = broker.connectionCount;
   });

@@ -16,6 +16,7 @@ function publish(
     payload: typeof payload === 'string' ? text(payload) : payload,
     qos: 0,
     retain: false,
+    publishedAt: t0,
     deliveries: 0,
     ...extra,
   };

@@ -1,6 +1,6 @@
 import type { PublishEvent } from '../observe/broker-events.ts';
 import type { MessageView, QosLevel, TopicView } from './broker-link.ts';
-import { copyPreview, toPayloadView } from './payload-view.ts';
+import { copyPreview, maxPreviewBytes, toPayloadView } from './payload-view.ts';
 
 export interface TopicStatsOptions {
   /** Topics tracked at once; the least recently active is forgotten first. */
@@ -25,7 +25,11 @@ interface RecentMessage {
 
 interface TopicEntry {
   messages: number;
+  /** A ring of the last messages: once full, `recent[next]` is the oldest and the next to be
+   * overwritten. A busy topic gets tens of thousands of messages a second; reusing the slots (and
+   * their preview bytes when the size matches) costs those no allocation and no array shift. */
   recent: RecentMessage[];
+  next: number;
   /** Per-second message counts in a ring indexed by second modulo the window, with their second. */
   counts: number[];
   seconds: number[];
@@ -33,8 +37,8 @@ interface TopicEntry {
 
 /**
  * Per-topic figures from the broker's publish events: message count, recent rate, last payload and a
- * few recent messages. Bounded in topics and bytes; per publish it costs two map operations, one
- * ≤ 1 KiB copy and a small object, and no scan.
+ * few recent messages. Bounded in topics and bytes; per publish it costs a map lookup and a copy of at
+ * most 1 KiB, and no scan.
  */
 export class TopicStats {
   private readonly topics = new Map<string, TopicEntry>();
@@ -43,6 +47,8 @@ export class TopicStats {
   private readonly maxRecentBytes: number;
   private readonly window: number;
   private recentBytes = 0;
+  /** The entry recorded last, which is already at the end of the map. */
+  private newest: TopicEntry | undefined;
 
   constructor(options: TopicStatsOptions = {}) {
     this.maxTopics = options.maxTopics ?? 10_000;
@@ -62,18 +68,22 @@ export class TopicStats {
 
   record(event: PublishEvent, at: number): void {
     let entry = this.topics.get(event.topic);
-    if (entry) {
-      // Re-inserting keeps the map ordered from least to most recently active.
-      this.topics.delete(event.topic);
-    } else {
+    if (!entry) {
       entry = {
         messages: 0,
         recent: [],
+        next: 0,
         counts: new Array(this.window).fill(0),
         seconds: new Array(this.window).fill(-1),
       };
+      this.topics.set(event.topic, entry);
+    } else if (entry !== this.newest) {
+      // Re-inserting keeps the map ordered from least to most recently active. Messages come in runs
+      // per topic (one read holds many from one publisher): a run re-inserts once, not per message.
+      this.topics.delete(event.topic);
+      this.topics.set(event.topic, entry);
     }
-    this.topics.set(event.topic, entry);
+    this.newest = entry;
     entry.messages++;
     const second = Math.floor(at / 1000);
     const slot = second % this.window;
@@ -82,19 +92,39 @@ export class TopicStats {
       entry.counts[slot] = 0;
     }
     entry.counts[slot]!++;
-    const preview = copyPreview(event.payload);
-    entry.recent.push({
-      at,
-      qos: event.qos,
-      retain: event.retain,
-      clientId: event.clientId,
-      preview,
-      size: event.payload.length,
-    });
-    this.recentBytes += preview.length;
-    if (entry.recent.length > this.recentPerTopic) this.recentBytes -= entry.recent.shift()!.preview.length;
+    this.remember(entry, event, at);
     if (this.topics.size > this.maxTopics) this.evictOldest();
     if (this.recentBytes > this.maxRecentBytes) this.trimQuietTopics();
+  }
+
+  /** Puts the message into the topic's ring of recent ones. */
+  private remember(entry: TopicEntry, event: PublishEvent, at: number): void {
+    const { payload } = event;
+    if (entry.recent.length < this.recentPerTopic) {
+      const preview = copyPreview(payload);
+      entry.recent.push({
+        at,
+        qos: event.qos,
+        retain: event.retain,
+        clientId: event.clientId,
+        preview,
+        size: payload.length,
+      });
+      this.recentBytes += preview.length;
+      return;
+    }
+    const slot = entry.recent[entry.next]!;
+    entry.next = (entry.next + 1) % entry.recent.length;
+    this.recentBytes -= slot.preview.length;
+    const previewLength = Math.min(payload.length, maxPreviewBytes);
+    if (slot.preview.length !== previewLength) slot.preview = copyPreview(payload);
+    else slot.preview.set(previewLength === payload.length ? payload : payload.subarray(0, previewLength));
+    this.recentBytes += slot.preview.length;
+    slot.at = at;
+    slot.qos = event.qos;
+    slot.retain = event.retain;
+    slot.clientId = event.clientId;
+    slot.size = payload.length;
   }
 
   forget(topic: string): void {
@@ -102,13 +132,14 @@ export class TopicStats {
     if (!entry) return;
     for (const message of entry.recent) this.recentBytes -= message.preview.length;
     this.topics.delete(topic);
+    if (this.newest === entry) this.newest = undefined;
   }
 
   /** Every tracked topic, sorted by name. `isRetained` tells whether a retained message is held. */
   views(now: number, isRetained: (topic: string) => boolean): TopicView[] {
     const views: TopicView[] = [];
     for (const [topic, entry] of this.topics) {
-      const last = entry.recent.at(-1);
+      const last = newestOf(entry);
       views.push({
         topic,
         messages: entry.messages,
@@ -128,7 +159,7 @@ export class TopicStats {
   messages(topic: string): MessageView[] {
     const entry = this.topics.get(topic);
     if (!entry) return [];
-    return entry.recent.map((message) => ({
+    return inOrder(entry).map((message) => ({
       topic,
       qos: message.qos,
       retain: message.retain,
@@ -161,7 +192,24 @@ export class TopicStats {
     const target = (this.maxRecentBytes * 3) / 4;
     for (const entry of this.topics.values()) {
       if (this.recentBytes <= target) return;
-      while (entry.recent.length > 1) this.recentBytes -= entry.recent.shift()!.preview.length;
+      const ordered = inOrder(entry);
+      const last = ordered.pop();
+      if (!last) continue;
+      for (const message of ordered) this.recentBytes -= message.preview.length;
+      entry.recent = [last];
+      entry.next = 0;
     }
   }
+}
+
+/** The message written last: just before `next`, or at the end while the ring is filling up. */
+function newestOf(entry: TopicEntry): RecentMessage | undefined {
+  return entry.recent[(entry.next === 0 ? entry.recent.length : entry.next) - 1];
+}
+
+/** The ring's messages, oldest first. */
+function inOrder(entry: TopicEntry): RecentMessage[] {
+  return entry.next === 0
+    ? entry.recent.slice()
+    : [...entry.recent.slice(entry.next), ...entry.recent.slice(0, entry.next)];
 }

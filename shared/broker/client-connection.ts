@@ -1,7 +1,7 @@
 import type { Packet, QoS } from 'mqtt-packet';
 import type { AuthExchange } from '../auth/enhanced-auth.ts';
-import { type DecodeError, PacketDecoder } from '../codec/packet-decoder.ts';
-import { encodePacket } from '../codec/packet-encoder.ts';
+import { type DecodeError, type DecodeHandler, PacketDecoder } from '../codec/packet-decoder.ts';
+import { ACK_PACKET_ID_OFFSET, encodePacket, plainAckTemplate } from '../codec/packet-encoder.ts';
 import type { TimerHandle } from '../env/environment.ts';
 import type { Session, SessionOwner } from '../session/session.ts';
 import type { Transport, TransportSink } from '../transport/connection.ts';
@@ -33,12 +33,18 @@ export interface CloseReason {
 }
 
 const UNRESPONSIVE_FACTOR = 4;
+/** Above any packet id: marks a delivery whose DUP bit is to be set. */
+const DUP_FLAG = 0x10000;
 /** Closes caused by what the client sent: logged as warnings even after CONNECT, unlike ordinary
  * ends (takeover, keepalive, shutdown). */
 const BAD_INPUT_REASONS = new Set(['malformed-packet', 'packet-too-large', 'protocol-error']);
 
-/** One network connection: decoding, the state guard's state, keepalive, and coalesced writes. */
-export class ClientConnection implements TransportSink, SessionOwner, ClientIdentity {
+/**
+ * One network connection: decoding, the state guard's state, keepalive, and coalesced writes. It is
+ * its decoder's handler itself: a broker holds thousands of these, and handler objects of closures
+ * would cost each of them several hundred bytes.
+ */
+export class ClientConnection implements TransportSink, DecodeHandler, SessionOwner, ClientIdentity {
   readonly connectionId: number;
   readonly connectedAt: number;
   state: ConnectionState = 'awaiting-connect';
@@ -68,6 +74,9 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
   lastPacketAt: number;
   private readonly decoder: PacketDecoder;
   private output: Uint8Array[] = [];
+  /** Packet ids to write into shared bytes in `output` as it is joined: triples of chunk index,
+   * offset in the chunk, packet id (with DUP_FLAG when the DUP bit is to be set). */
+  private readonly packetIds: number[] = [];
   private outputBytes = 0;
   private flushScheduled = false;
   private writable = true;
@@ -81,13 +90,7 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
     this.connectionId = connectionId;
     this.connectedAt = broker.env.clock.now();
     this.lastPacketAt = this.connectedAt;
-    this.decoder = new PacketDecoder(
-      {
-        packet: (packet, frame) => this.handlePacket(packet, frame),
-        decodeError: (error) => this.handleDecodeError(error),
-      },
-      broker.limits.maxPacketSize,
-    );
+    this.decoder = new PacketDecoder(this, broker.limits.maxPacketSize);
     this.timer = broker.env.clock.setTimer(() => this.connectTimedOut(), broker.limits.connectTimeoutMs);
   }
 
@@ -169,7 +172,20 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
   }
 
   send(packet: Packet): void {
-    this.write(encodePacket(packet, this.protocolVersion));
+    const ack = plainAckTemplate(packet);
+    if (ack) this.writeWithPacketId(ack, ACK_PACKET_ID_OFFSET, packet.messageId!, false);
+    else this.write(encodePacket(packet, this.protocolVersion));
+  }
+
+  /**
+   * Queues bytes shared with other deliveries (a PUBLISH encoded once per wire form, an ack template)
+   * together with this delivery's packet id: the id, and the DUP flag, are written into the output
+   * when it is joined at flush, so a QoS 1/2 delivery or an ack costs no buffer of its own.
+   */
+  writeWithPacketId(bytes: Uint8Array, packetIdOffset: number, packetId: number, dup: boolean): void {
+    if (this.state === 'closed') return;
+    this.packetIds.push(this.output.length, packetIdOffset, dup ? packetId | DUP_FLAG : packetId);
+    this.write(bytes);
   }
 
   /** Queues bytes for the transport; everything written in one tick goes out in one send. */
@@ -199,8 +215,11 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
     this.flushScheduled = false;
     if (!this.writable || this.output.length === 0) return;
     const chunks = this.output;
-    const bytes = chunks.length === 1 ? chunks[0]! : joinChunks(chunks, this.outputBytes);
+    const ids = this.packetIds;
+    const bytes =
+      chunks.length === 1 && ids.length === 0 ? chunks[0]! : joinChunks(chunks, this.outputBytes, ids);
     this.output = [];
+    ids.length = 0;
     this.outputBytes = 0;
     this.broker.counters.bytesOut += bytes.length;
     this.writable = this.transport.send(bytes);
@@ -237,7 +256,8 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
     this.timer = undefined;
   }
 
-  private handlePacket(packet: Packet, frame: Uint8Array): void {
+  /** DecodeHandler: a whole, validated packet. */
+  packetDecoded(packet: Packet, frame: Uint8Array): void {
     if (this.state === 'closed') return;
     this.broker.counters.packetsIn++;
     // An AUTH continues an enhanced authentication and a DISCONNECT ends it (the two a client may send
@@ -254,7 +274,8 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
     dispatchPacket(this.broker, this, packet, frame);
   }
 
-  private handleDecodeError(error: DecodeError): void {
+  /** DecodeHandler: the bytes are not MQTT; the connection ends. */
+  decodeFailed(error: DecodeError): void {
     if (error.kind === 'unsupported-protocol-version') {
       // [MQTT-3.1.2-2] answer with "unacceptable protocol version", then close.
       this.send({ cmd: 'connack', returnCode: 1, sessionPresent: false });
@@ -278,11 +299,22 @@ export class ClientConnection implements TransportSink, SessionOwner, ClientIden
   }
 }
 
-function joinChunks(chunks: Uint8Array[], total: number): Uint8Array {
+/** Copies the chunks into one buffer and writes the packet ids (see `writeWithPacketId`) into it. */
+function joinChunks(chunks: Uint8Array[], total: number, packetIds: number[]): Uint8Array {
   const out = new Uint8Array(total);
   let offset = 0;
-  for (const chunk of chunks) {
+  let next = 0;
+  for (let index = 0; index < chunks.length; index++) {
+    const chunk = chunks[index]!;
     out.set(chunk, offset);
+    for (; next < packetIds.length && packetIds[next] === index; next += 3) {
+      const at = offset + packetIds[next + 1]!;
+      const id = packetIds[next + 2]!;
+      out[at] = (id >> 8) & 0xff;
+      out[at + 1] = id & 0xff;
+      // [MQTT-3.3.1-1] DUP 1 on a re-delivery.
+      if (id & DUP_FLAG) out[offset]! |= 0x08;
+    }
     offset += chunk.length;
   }
   return out;

@@ -1,5 +1,6 @@
 import type { Buffer } from 'buffer';
 import type { IPublishPacket, QoS } from 'mqtt-packet';
+import type { PublishBytes } from '../codec/publish-encoder.ts';
 import type { UserPropertyPair } from '../codec/user-property-order.ts';
 
 export type PublishProperties = NonNullable<IPublishPacket['properties']>;
@@ -19,13 +20,15 @@ export interface Message {
   /** Epoch ms after which the message is no longer delivered, from its Message Expiry Interval. */
   readonly expiresAt: number | undefined;
   /** Encoded wire forms, filled lazily by the publish encoder and shared by all deliveries. */
-  wire: Map<number, EncodedPublish> | undefined;
+  wire: EncodedPublish | undefined;
 }
 
-export interface EncodedPublish {
-  readonly bytes: Uint8Array;
-  /** Offset of the two packet-id bytes; -1 for QoS 0. */
-  readonly packetIdOffset: number;
+/** One wire form of a message. A message seldom has more than one or two, so they form a list:
+ * a Map per message would cost ~190 bytes, and a queue can hold 100,000 messages. */
+export interface EncodedPublish extends PublishBytes {
+  /** Protocol family, QoS and retain flag, as the publish encoder numbers them. */
+  readonly form: number;
+  readonly next: EncodedPublish | undefined;
 }
 
 export function createMessage(

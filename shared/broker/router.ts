@@ -12,13 +12,6 @@ import type { ClientConnection } from './client-connection.ts';
 import type { Message } from './message.ts';
 import { type SharedGroup, SharedGroups } from './shared-groups.ts';
 
-/** What one session gets of one message when several of its subscriptions match. */
-interface MatchedDelivery {
-  qos: QoS;
-  retain: boolean;
-  subscriptionIds: number[] | undefined;
-}
-
 /**
  * Routes messages to sessions and carries out delivery: the subscription index, shared groups, the
  * retained index, per-session inflight windows and queues. Synchronous; no closures per delivery.
@@ -27,33 +20,6 @@ export class Router {
   readonly subscriptions = new SubscriptionIndex<Session, SubscriptionOptions>();
   readonly shared: SharedGroups;
   readonly retained = new RetainedIndex<Message>();
-  /** Reused per publish: overlapping subscriptions of one session give one delivery at the highest
-   * QoS [MQTT-3.3.5-1], carrying every matching Subscription Identifier [MQTT-3.3.4-3]. */
-  private readonly matched = new Map<Session, MatchedDelivery>();
-  private current: Message | undefined;
-  private readonly collect = (session: Session, options: SubscriptionOptions): void => {
-    const message = this.current!;
-    // [MQTT-3.8.3-3] No Local: not back to the client that published it.
-    if (options.noLocal && session.clientId === message.origin) return;
-    // [MQTT-3.3.1-12/13] Retain As Published keeps the flag; otherwise forwards carry retain 0.
-    const retain = options.retainAsPublished === true && message.retain;
-    const id = options.subscriptionIdentifier;
-    const entry = this.matched.get(session);
-    if (!entry) {
-      this.matched.set(session, { qos: options.qos, retain, subscriptionIds: id ? [id] : undefined });
-      return;
-    }
-    if (options.qos > entry.qos) entry.qos = options.qos;
-    entry.retain ||= retain;
-    if (id) {
-      entry.subscriptionIds ??= [];
-      entry.subscriptionIds.push(id);
-    }
-  };
-  private readonly collectGroup = (group: SharedGroup): void => {
-    this.matchedGroups.push(group);
-  };
-  private readonly matchedGroups: SharedGroup[] = [];
 
   constructor(
     private readonly limits: BrokerLimits,
@@ -73,21 +39,42 @@ export class Router {
    * member of every matching shared group. Returns the number of deliveries made or queued. */
   publish(message: Message): number {
     if (message.retain) this.retain(message);
-    this.current = message;
-    this.subscriptions.match(message.topic, this.collect);
-    this.current = undefined;
-    const matchedSessions = this.matched.size;
+    // Read from the index's cache, with each session's matches side by side: overlapping
+    // subscriptions of one session give one delivery at the highest QoS [MQTT-3.3.5-1], carrying
+    // every matching Subscription Identifier [MQTT-3.3.4-3]. Locals only, so a publish that a
+    // delivery sets off (a will) cannot disturb this one.
+    const matches = this.subscriptions.matches(message.topic);
+    let matchedSessions = 0;
     let deliveries = 0;
-    for (const [session, match] of this.matched) {
+    for (let i = 0; i < matches.length; ) {
+      const session = matches[i] as Session;
+      let qos = -1;
+      let retain = false;
+      let ids: number[] | undefined;
+      for (; matches[i] === session; i += 2) {
+        const options = matches[i + 1] as SubscriptionOptions;
+        // [MQTT-3.8.3-3] No Local: not back to the client that published it.
+        if (options.noLocal && session.clientId === message.origin) continue;
+        qos = Math.max(qos, options.qos);
+        // [MQTT-3.3.1-12/13] Retain As Published keeps the flag; otherwise forwards carry retain 0.
+        retain ||= options.retainAsPublished === true && message.retain;
+        const id = options.subscriptionIdentifier;
+        if (id) {
+          ids ??= [];
+          ids.push(id);
+        }
+      }
+      if (qos < 0) continue;
+      matchedSessions++;
       // The delivered QoS is the lower of the message's and the subscription's [MQTT-3.8.4-6].
-      const qos = Math.min(message.qos, match.qos) as QoS;
-      if (this.deliver(session, message, qos, match.retain, match.subscriptionIds, undefined)) deliveries++;
+      const delivered = Math.min(message.qos, qos) as QoS;
+      if (this.deliver(session, message, delivered, retain, ids, undefined)) deliveries++;
     }
-    this.matched.clear();
-    this.shared.match(message.topic, this.collectGroup);
-    const matchedGroups = this.matchedGroups.length;
-    for (const group of this.matchedGroups) if (this.deliverToGroup(group, message, undefined)) deliveries++;
-    this.matchedGroups.length = 0;
+    const groups = this.shared.matches(message.topic);
+    for (let i = 0; i < groups.length; i += 2) {
+      if (this.deliverToGroup(groups[i] as SharedGroup, message, undefined)) deliveries++;
+    }
+    const matchedGroups = groups.length / 2;
     // Deliveries that were dropped (queue full, …) are counted under their own cause. A retained
     // message with no subscriber is kept, not dropped.
     if (matchedSessions === 0 && matchedGroups === 0 && !message.retain) {
@@ -100,6 +87,7 @@ export class Router {
         payload: message.payload,
         qos: message.qos,
         retain: message.retain,
+        publishedAt: message.publishedAt,
         deliveries,
       });
     }
@@ -116,7 +104,7 @@ export class Router {
   /** Adds or replaces a subscription ([MQTT-3.8.4-3]); returns true when it replaced one. */
   subscribe(session: Session, filter: string, options: SubscriptionOptions): boolean {
     const existed = session.subscriptions.has(filter);
-    session.subscriptions.set(filter, options);
+    session.setSubscription(filter, options);
     const shared = parseSharedFilter(filter);
     if (shared) this.shared.add(shared.group, shared.filter, session, options);
     else this.subscriptions.add(filter, session, options);
@@ -132,7 +120,7 @@ export class Router {
   }
 
   unsubscribe(session: Session, filter: string): boolean {
-    if (!session.subscriptions.delete(filter)) return false;
+    if (!session.deleteSubscription(filter)) return false;
     const shared = parseSharedFilter(filter);
     if (shared) this.shared.remove(shared.group, shared.filter, session);
     else this.subscriptions.remove(filter, session);
@@ -148,7 +136,7 @@ export class Router {
       if (shared) this.shared.remove(shared.group, shared.filter, session);
       else this.subscriptions.remove(filter, session);
     }
-    session.subscriptions.clear();
+    session.clearSubscriptions();
   }
 
   /**
@@ -279,7 +267,7 @@ export class Router {
       ) {
         // Too large for the new connection's Maximum Packet Size: treated as sent [MQTT-3.1.2-25],
         // so it must not hold a slot of the window for ever.
-        session.inflight.delete(flight.packetId);
+        session.endFlight(flight.packetId);
       }
     }
   }
@@ -296,7 +284,7 @@ export class Router {
     const packetId = session.allocatePacketId()!;
     // A message too large for the client is dropped as if sent [MQTT-3.1.2-25]: no flight.
     if (!this.transmit(connection, message, qos, retainFlag, subscriptionIds, packetId, false)) return false;
-    session.inflight.set(packetId, {
+    session.addFlight({
       packetId,
       message,
       qos,
@@ -324,13 +312,14 @@ export class Router {
       connection.protocolVersion === 5
         ? this.deliveryExtras(connection, message, subscriptionIds)
         : undefined;
-    const bytes = encodePublish(message, form, packetId, dup, extras);
-    if (bytes.length > connection.peerMaximumPacketSize) {
+    const encoded = encodePublish(message, form, extras);
+    if (encoded.bytes.length > connection.peerMaximumPacketSize) {
       return this.recordDrop('packet-too-large', message.topic, connection.clientId);
     }
     if (extras?.topicAlias?.establish)
       connection.outboundAliases!.established(message.topic, extras.topicAlias.alias);
-    connection.write(bytes);
+    if (qos === 0) connection.write(encoded.bytes);
+    else connection.writeWithPacketId(encoded.bytes, encoded.packetIdOffset, packetId, dup);
     this.counters.messagesOut++;
     return true;
   }

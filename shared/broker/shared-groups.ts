@@ -62,8 +62,9 @@ export class SharedGroups {
     return true;
   }
 
-  match(topic: string, visit: (group: SharedGroup) => void): void {
-    this.index.match(topic, visit);
+  /** The groups whose filter matches `topic`, as (group, true) pairs. Cached: read only. */
+  matches(topic: string): readonly (SharedGroup | true)[] {
+    return this.index.matches(topic);
   }
 
   /** The member that gets the next message, or undefined when the group is empty. */

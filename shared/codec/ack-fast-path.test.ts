@@ -6,7 +6,7 @@ import { encodePacket } from './packet-encoder.ts';
 
 const acks = ['puback', 'pubrec', 'pubrel', 'pubcomp'] as const;
 
-describe('short path for acks and PINGRESP', () => {
+describe('short path for acks, PINGRESP and CONNACK', () => {
   for (const cmd of acks) {
     for (const version of [4, 5]) {
       it(`encodes ${cmd} (v${version}) as mqtt-packet reads it, and decodes it back`, () => {
@@ -37,6 +37,20 @@ describe('short path for acks and PINGRESP', () => {
   it('refuses wrong reserved flags so the general parser can reject them', () => {
     expect(decodeShortPacket(Uint8Array.of(0x60, 2, 0, 1))).toBeUndefined();
     expect(decodeShortPacket(Uint8Array.of(0x41, 2, 0, 1))).toBeUndefined();
+  });
+
+  it('encodes a 3.1.1 CONNACK as mqtt-packet does', () => {
+    for (const sessionPresent of [false, true]) {
+      for (const returnCode of [0, 1, 5]) {
+        const packet = { cmd: 'connack', returnCode, sessionPresent } as Packet;
+        expect([...encodePacket(packet, 4)]).toEqual([
+          ...mqttPacket.generate(packet, { protocolVersion: 4 }),
+        ]);
+        expect([...encodePacket(packet, 3)]).toEqual([
+          ...mqttPacket.generate(packet, { protocolVersion: 4 }),
+        ]);
+      }
+    }
   });
 
   it('encodes PINGRESP and decodes PINGREQ', () => {

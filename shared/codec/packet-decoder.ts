@@ -1,7 +1,8 @@
 import type { Packet } from 'mqtt-packet';
 import { decodeShortPacket } from './ack-fast-decoder.ts';
+import { decodeConnectV4 } from './connect-fast-decoder.ts';
 import { parseFrame } from './frame-parser.ts';
-import { type FrameError, FrameReader } from './frame-reader.ts';
+import { type FrameError, type FrameHandler, FrameReader } from './frame-reader.ts';
 import { decodePublishV4 } from './publish-fast-decoder.ts';
 import { rememberUserPropertyOrder } from './user-property-order.ts';
 import { checkStringFields } from './utf8-fields.ts';
@@ -18,15 +19,18 @@ export interface DecodeError {
 }
 
 export interface DecodeHandler {
-  packet(packet: Packet, frame: Uint8Array): void;
-  decodeError(error: DecodeError): void;
+  packetDecoded(packet: Packet, frame: Uint8Array): void;
+  decodeFailed(error: DecodeError): void;
 }
 
 const CONNECT_TYPE = 1;
 const PUBLISH_TYPE = 3;
 
-/** Bytes in, whole validated packets out. One per connection: it carries the protocol version. */
-export class PacketDecoder {
+/**
+ * Bytes in, whole validated packets out. One per connection: it carries the protocol version. It is
+ * its FrameReader's handler itself, so a connection costs no handler objects or closures here.
+ */
+export class PacketDecoder implements FrameHandler {
   private readonly frames: FrameReader;
   private failed = false;
   protocolVersion = 4;
@@ -35,13 +39,7 @@ export class PacketDecoder {
     private readonly handler: DecodeHandler,
     maxPacketSize: number,
   ) {
-    this.frames = new FrameReader(
-      {
-        frame: (bytes) => this.decodeFrame(bytes),
-        frameError: (error, size) => this.fail(frameErrorToDecodeError(error, size)),
-      },
-      maxPacketSize,
-    );
+    this.frames = new FrameReader(this, maxPacketSize);
   }
 
   push(bytes: Uint8Array): void {
@@ -53,18 +51,14 @@ export class PacketDecoder {
     return this.frames.bufferedBytes;
   }
 
-  private decodeFrame(frame: Uint8Array): void {
+  /** FrameHandler: one whole frame from the FrameReader. */
+  frame(frame: Uint8Array): void {
     if (this.failed) return;
     if (frame[0]! >> 4 === CONNECT_TYPE) {
       const problem = checkConnectProtocol(frame);
       if (problem) return this.fail(problem);
     }
-    const isPublish = frame[0]! >> 4 === PUBLISH_TYPE;
-    const fast = isPublish
-      ? this.protocolVersion !== 5
-        ? decodePublishV4(frame)
-        : undefined
-      : decodeShortPacket(frame);
+    const fast = decodeCommonPacket(frame, this.protocolVersion);
     const { packet, error } = fast
       ? { packet: fast, error: undefined }
       : parseFrame(frame, this.protocolVersion);
@@ -74,12 +68,30 @@ export class PacketDecoder {
     const problem = checkStringFields(packet, frame, version);
     if (problem) return this.fail({ kind: 'malformed', message: `${packet.cmd}: ${problem}` });
     if (version === 5) rememberUserPropertyOrder(packet, frame);
-    this.handler.packet(packet, frame);
+    this.handler.packetDecoded(packet, frame);
+  }
+
+  /** FrameHandler: the stream cannot be framed. */
+  frameError(error: FrameError, declaredSize?: number): void {
+    this.fail(frameErrorToDecodeError(error, declaredSize));
   }
 
   private fail(error: DecodeError): void {
     this.failed = true;
-    this.handler.decodeError(error);
+    this.handler.decodeFailed(error);
+  }
+}
+
+/** The packets sent most (3.1.1 PUBLISH, every connection's CONNECT, acks, PINGREQ), decoded without
+ * the general parser; undefined for the rest. */
+function decodeCommonPacket(frame: Uint8Array, protocolVersion: number): Packet | undefined {
+  switch (frame[0]! >> 4) {
+    case PUBLISH_TYPE:
+      return protocolVersion === 5 ? undefined : decodePublishV4(frame);
+    case CONNECT_TYPE:
+      return decodeConnectV4(frame);
+    default:
+      return decodeShortPacket(frame);
   }
 }
 
@@ -99,7 +111,8 @@ function checkConnectProtocol(frame: Uint8Array): DecodeError | undefined {
   const nameLength = (frame[offset]! << 8) | frame[offset + 1]!;
   const nameEnd = offset + 2 + nameLength;
   if (nameEnd >= frame.length) return undefined;
-  const name = String.fromCharCode(...frame.subarray(offset + 2, nameEnd));
+  let name = '';
+  for (let i = offset + 2; i < nameEnd; i++) name += String.fromCharCode(frame[i]!);
   const level = frame[nameEnd]!;
   // [MQTT-3.1.2-1] a wrong protocol name is not answered; the parser's error closes the connection.
   if (name !== 'MQTT' && name !== 'MQIsdp') return undefined;

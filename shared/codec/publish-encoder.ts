@@ -1,6 +1,7 @@
 import type { QoS } from 'mqtt-packet';
-import mqttPacket from 'mqtt-packet';
 import type { EncodedPublish, Message, PublishProperties } from '../broker/message.ts';
+import { generatePacket } from './packet-encoder.ts';
+import { encodePublishV4 } from './publish-fast-encoder.ts';
 import { appendUserProperties } from './user-property-order.ts';
 
 export interface DeliveryForm {
@@ -17,27 +18,25 @@ export interface DeliveryExtras {
   topicAlias: { alias: number; establish: boolean } | undefined;
 }
 
+/** A PUBLISH without its packet id and DUP flag, which differ per delivery: the connection writes
+ * them into its own output (see `ClientConnection.writeWithPacketId`). */
+export interface PublishBytes {
+  readonly bytes: Uint8Array;
+  /** Offset of the two packet-id bytes; -1 for QoS 0. */
+  readonly packetIdOffset: number;
+}
+
 /**
  * Encodes a PUBLISH once per distinct wire form (QoS, retain flag, protocol version) and shares the
- * bytes among every subscriber that gets that form. Only the packet id and DUP flag differ per
- * delivery: those are patched into a copy. A v5 delivery with its own properties (subscription
- * identifiers, remaining expiry, topic alias) is encoded on its own.
+ * bytes among every subscriber that gets that form. A v5 delivery with its own properties
+ * (subscription identifiers, remaining expiry, topic alias) is encoded on its own.
  */
-export function encodePublish(
-  message: Message,
-  form: DeliveryForm,
-  packetId: number,
-  dup: boolean,
-  extras?: DeliveryExtras,
-): Uint8Array {
-  if (extras && form.protocolVersion === 5) return encodeWithExtras(message, form, packetId, dup, extras);
-  const encoded = encodedForm(message, form);
-  if (form.qos === 0) return encoded.bytes;
-  const bytes = encoded.bytes.slice();
-  bytes[encoded.packetIdOffset] = packetId >> 8;
-  bytes[encoded.packetIdOffset + 1] = packetId & 0xff;
-  if (dup) bytes[0]! |= 0x08;
-  return bytes;
+export function encodePublish(message: Message, form: DeliveryForm, extras?: DeliveryExtras): PublishBytes {
+  if (extras && form.protocolVersion === 5) {
+    const bytes = encodeWithExtras(message, form, extras);
+    return { bytes, packetIdOffset: form.qos > 0 ? packetIdOffset(bytes) : -1 };
+  }
+  return encodedForm(message, form);
 }
 
 function formKey(protocolVersion: number, qos: number, retain: boolean): number {
@@ -52,45 +51,47 @@ function formKey(protocolVersion: number, qos: number, retain: boolean): number 
 export function reuseIncomingFrame(message: Message, frame: Uint8Array, protocolVersion: number): void {
   if (frame[0]! & 0x08) return;
   const key = formKey(protocolVersion, message.qos, message.retain);
-  message.wire ??= new Map();
-  message.wire.set(key, { bytes: frame, packetIdOffset: message.qos > 0 ? packetIdOffset(frame) : -1 });
+  addForm(message, key, frame, message.qos > 0 ? packetIdOffset(frame) : -1);
+}
+
+function addForm(message: Message, form: number, bytes: Uint8Array, idOffset: number): EncodedPublish {
+  message.wire = { form, bytes, packetIdOffset: idOffset, next: message.wire };
+  return message.wire;
 }
 
 function encodedForm(message: Message, form: DeliveryForm): EncodedPublish {
   const version = form.protocolVersion === 5 ? 5 : 4;
   const key = formKey(version, form.qos, form.retain);
-  message.wire ??= new Map();
-  let encoded = message.wire.get(key);
+  let encoded = message.wire;
+  while (encoded && encoded.form !== key) encoded = encoded.next;
   if (!encoded) {
-    let bytes: Uint8Array = mqttPacket.generate(
-      {
-        cmd: 'publish',
-        topic: message.topic,
-        payload: message.payload,
-        qos: form.qos,
-        retain: form.retain,
-        dup: false,
-        messageId: form.qos > 0 ? 1 : undefined,
-        properties: version === 5 ? propertiesToEncode(message, message.properties) : undefined,
-      },
-      { protocolVersion: version },
-    );
-    if (version === 5 && message.userPropertyOrder) {
-      bytes = appendUserProperties(bytes, form.qos, message.userPropertyOrder);
-    }
-    encoded = { bytes, packetIdOffset: form.qos > 0 ? packetIdOffset(bytes) : -1 };
-    message.wire.set(key, encoded);
+    const bytes =
+      version === 5
+        ? encodeV5(message, form)
+        : encodePublishV4(message.topic, message.payload, form.qos, form.retain);
+    encoded = addForm(message, key, bytes, form.qos > 0 ? packetIdOffset(bytes) : -1);
   }
   return encoded;
 }
 
-function encodeWithExtras(
-  message: Message,
-  form: DeliveryForm,
-  packetId: number,
-  dup: boolean,
-  extras: DeliveryExtras,
-): Uint8Array {
+function encodeV5(message: Message, form: DeliveryForm): Uint8Array {
+  const bytes = generatePacket(
+    {
+      cmd: 'publish',
+      topic: message.topic,
+      payload: message.payload,
+      qos: form.qos,
+      retain: form.retain,
+      dup: false,
+      messageId: form.qos > 0 ? 1 : undefined,
+      properties: propertiesToEncode(message, message.properties),
+    },
+    5,
+  );
+  return message.userPropertyOrder ? appendUserProperties(bytes, form.qos, message.userPropertyOrder) : bytes;
+}
+
+function encodeWithExtras(message: Message, form: DeliveryForm, extras: DeliveryExtras): Uint8Array {
   const properties: PublishProperties = { ...message.properties };
   if (extras.subscriptionIds) {
     properties.subscriptionIdentifier =
@@ -99,18 +100,18 @@ function encodeWithExtras(
   if (extras.messageExpiryInterval !== undefined)
     properties.messageExpiryInterval = extras.messageExpiryInterval;
   if (extras.topicAlias) properties.topicAlias = extras.topicAlias.alias;
-  const bytes = mqttPacket.generate(
+  const bytes = generatePacket(
     {
       cmd: 'publish',
       topic: extras.topicAlias && !extras.topicAlias.establish ? '' : message.topic,
       payload: message.payload,
       qos: form.qos,
       retain: form.retain,
-      dup,
-      messageId: form.qos > 0 ? packetId : undefined,
+      dup: false,
+      messageId: form.qos > 0 ? 1 : undefined,
       properties: propertiesToEncode(message, properties),
     },
-    { protocolVersion: 5 },
+    5,
   );
   return message.userPropertyOrder ? appendUserProperties(bytes, form.qos, message.userPropertyOrder) : bytes;
 }

@@ -18,7 +18,10 @@ export function decodePublishV4(frame: Uint8Array): IPublishPacket | undefined {
   const topicStart = offset + 2;
   offset = topicStart + topicLength;
   if (offset + (qos > 0 ? 2 : 0) > frame.length) return undefined;
-  const bytes = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
+  // Frames cut from a Node socket's chunk are Buffers already: no second view per message.
+  const bytes = Buffer.isBuffer(frame)
+    ? frame
+    : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
   const topic = bytes.toString('utf8', topicStart, offset);
   let messageId: number | undefined;
   if (qos > 0) {

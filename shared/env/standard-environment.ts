@@ -18,9 +18,27 @@ export function createStandardEnvironment(
     setTimer: (callback, delayMs) => globals.setTimeout(callback, delayMs) as TimerHandle,
     clearTimer: (handle) => globals.clearTimeout(handle as never),
   };
-  return {
-    clock,
-    randomBytes: (length) => globals.getRandomValues(new Uint8Array(length)),
-    logger,
+  return { clock, randomBytes: pooledRandomBytes(globals), logger };
+}
+
+/** Random bytes are fetched this many at a time. */
+const RANDOM_POOL_BYTES = 4096;
+
+/**
+ * Hands out copies of a pool filled by `getRandomValues`: the broker asks for a few bytes per CONNECT
+ * (session id) and per shared-subscription pick, and one `getRandomValues` call per request cost as
+ * much as the rest of a CONNECT's session set-up. Every byte is handed out once.
+ */
+function pooledRandomBytes(globals: StandardGlobals): (length: number) => Uint8Array {
+  const pool = new Uint8Array(RANDOM_POOL_BYTES);
+  let offset = RANDOM_POOL_BYTES;
+  return (length) => {
+    if (length > RANDOM_POOL_BYTES) return globals.getRandomValues(new Uint8Array(length));
+    if (offset + length > RANDOM_POOL_BYTES) {
+      globals.getRandomValues(pool);
+      offset = 0;
+    }
+    offset += length;
+    return pool.slice(offset - length, offset);
   };
 }

@@ -42,6 +42,8 @@ export interface PublishEvent {
   payload: Uint8Array;
   qos: QoS;
   retain: boolean;
+  /** When the broker took the message (epoch ms): listeners need not read the clock per message. */
+  publishedAt: number;
   /** Number of sessions the message was delivered or queued to. */
   deliveries: number;
 }

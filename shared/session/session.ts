@@ -48,6 +48,8 @@ export interface SessionOwner {
 }
 
 const MAX_PACKET_ID = 0xffff;
+const NO_SUBSCRIPTIONS: ReadonlyMap<string, SubscriptionOptions> = new Map();
+const NO_FLIGHTS: ReadonlyMap<number, OutboundFlight> = new Map();
 
 /**
  * Client state that outlives a connection (MQTT §4.1): subscriptions, outbound messages in flight,
@@ -56,11 +58,14 @@ const MAX_PACKET_ID = 0xffff;
  * an explicit move of this object from one connection to the next.
  */
 export class Session {
-  readonly subscriptions = new Map<string, SubscriptionOptions>();
-  readonly inflight = new Map<number, OutboundFlight>();
+  /** Created by the first subscription and the first message in flight, since a publish-only device
+   * needs neither, and an empty Map costs each of thousands of sessions ~200 bytes. */
+  private subscriptionMap: Map<string, SubscriptionOptions> | undefined;
+  private flights: Map<number, OutboundFlight> | undefined;
   readonly queue = new DeliveryQueue<QueuedDelivery>();
-  /** Inbound QoS 2 packet ids received and not yet released [MQTT-4.3.3-2]. */
-  readonly inboundQos2 = new Set<number>();
+  /** Inbound QoS 2 packet ids received and not yet released [MQTT-4.3.3-2]. Created by the first
+   * QoS 2 PUBLISH: most clients never send one, and an empty Set costs every session ~200 bytes. */
+  inboundQos2: Set<number> | undefined;
   owner: SessionOwner | undefined;
   /** When the last connection ended; undefined while connected. */
   disconnectedAt: number | undefined;
@@ -80,6 +85,43 @@ export class Session {
     readonly createdAt: number,
   ) {
     this.expiryInterval = expiryInterval;
+  }
+
+  /** Topic filter → options. */
+  get subscriptions(): ReadonlyMap<string, SubscriptionOptions> {
+    return this.subscriptionMap ?? NO_SUBSCRIPTIONS;
+  }
+
+  setSubscription(filter: string, options: SubscriptionOptions): void {
+    this.subscriptionMap ??= new Map();
+    this.subscriptionMap.set(filter, options);
+  }
+
+  /** False when there was no such subscription. */
+  deleteSubscription(filter: string): boolean {
+    return this.subscriptionMap?.delete(filter) === true;
+  }
+
+  clearSubscriptions(): void {
+    this.subscriptionMap?.clear();
+  }
+
+  /** Packet id → outbound QoS 1/2 message not yet fully acknowledged, in the order sent. */
+  get inflight(): ReadonlyMap<number, OutboundFlight> {
+    return this.flights ?? NO_FLIGHTS;
+  }
+
+  addFlight(flight: OutboundFlight): void {
+    this.flights ??= new Map();
+    this.flights.set(flight.packetId, flight);
+  }
+
+  endFlight(packetId: number): void {
+    this.flights?.delete(packetId);
+  }
+
+  clearFlights(): void {
+    this.flights?.clear();
   }
 
   /** True when the session outlives its connection. */

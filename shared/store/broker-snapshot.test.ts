@@ -67,4 +67,24 @@ describe('broker persistence through a store', () => {
     const saved = await store.load();
     expect(saved?.sessions).toEqual([]);
   });
+
+  it('[MQTT-4.1.0-2] a restored session still expires on its interval, counted from its disconnect', async () => {
+    const store = new MemoryStore();
+    const first = createTestBroker({ store });
+    const client = PacketClient.open(first.broker, 5);
+    await client.connect({ clientId: 'expiring', clean: false, properties: { sessionExpiryInterval: 60 } });
+    client.send({ cmd: 'disconnect', reasonCode: 0 });
+    await client.waitClosed();
+    first.env.clock.advance(10_000);
+    await first.broker.persist();
+
+    const second = createTestBroker({ store });
+    second.env.clock.advance(10_000);
+    await second.broker.restore();
+    expect(second.broker.sessions.has('expiring')).toBe(true);
+    second.env.clock.advance(49_000);
+    expect(second.broker.sessions.has('expiring')).toBe(true);
+    second.env.clock.advance(1_000);
+    expect(second.broker.sessions.has('expiring')).toBe(false);
+  });
 });

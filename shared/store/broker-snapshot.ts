@@ -33,7 +33,7 @@ export function takeSnapshot(broker: Broker): BrokerSnapshot {
         subscriptionIds: entry.subscriptionIds,
         message: storeMessage(entry.message),
       })),
-      inboundQos2: [...session.inboundQos2],
+      inboundQos2: [...(session.inboundQos2 ?? [])],
     });
   }
   return { version: 1, savedAt: broker.env.clock.now(), retained, sessions };
@@ -52,7 +52,7 @@ export function restoreSnapshot(broker: Broker, snapshot: BrokerSnapshot): void 
     session.disconnectedAt = stored.disconnectedAt;
     for (const { filter, options } of stored.subscriptions) broker.router.subscribe(session, filter, options);
     for (const flight of stored.inflight) {
-      session.inflight.set(flight.packetId, {
+      session.addFlight({
         ...flight,
         subscriptionIds: flight.subscriptionIds,
         group: undefined,
@@ -68,8 +68,9 @@ export function restoreSnapshot(broker: Broker, snapshot: BrokerSnapshot): void 
         message: loadMessage(entry.message),
       });
     }
-    for (const packetId of stored.inboundQos2) session.inboundQos2.add(packetId);
+    if (stored.inboundQos2.length > 0) session.inboundQos2 = new Set(stored.inboundQos2);
     broker.sessions.set(session.clientId, session);
+    broker.armSessionExpiry(session, stored.disconnectedAt ?? snapshot.savedAt);
   }
 }
 

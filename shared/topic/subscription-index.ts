@@ -39,14 +39,25 @@ export class SubscriptionIndex<S, O> {
     return true;
   }
 
-  match(topic: string, visit: (subscriber: S, options: O) => void): void {
+  /**
+   * The subscriptions matching `topic`, flattened (subscriber, options, subscriber, options, …), the
+   * pairs of one subscriber next to each other. Cached until the index changes: read it, never
+   * modify it.
+   */
+  matches(topic: string): readonly (S | O)[] {
     let matches = this.cache.get(topic);
     if (!matches) {
-      matches = [];
-      this.walk(this.tree.root, splitLevels(topic), 0, topic.startsWith('$'), matches);
+      const pairs: Array<S | O> = [];
+      this.walk(this.tree.root, splitLevels(topic), 0, topic.startsWith('$'), pairs);
+      matches = groupBySubscriber(pairs);
       if (this.cache.size >= MATCH_CACHE_SIZE) this.cache.clear();
       this.cache.set(topic, matches);
     }
+    return matches;
+  }
+
+  match(topic: string, visit: (subscriber: S, options: O) => void): void {
+    const matches = this.matches(topic);
     for (let i = 0; i < matches.length; i += 2) visit(matches[i] as S, matches[i + 1] as O);
   }
 
@@ -85,4 +96,21 @@ export class SubscriptionIndex<S, O> {
 
 function collect<S, O>(subscribers: Map<S, O>, out: Array<S | O>): void {
   for (const [subscriber, options] of subscribers) out.push(subscriber, options);
+}
+
+/** Brings together the pairs of a subscriber whose filters overlap ("a/+" and "a/#"), each
+ * subscriber where it first matched, so that a reader merges them without a lookup per publish. */
+function groupBySubscriber<S, O>(pairs: Array<S | O>): Array<S | O> {
+  if (pairs.length <= 2) return pairs;
+  const bySubscriber = new Map<S, O[]>();
+  for (let i = 0; i < pairs.length; i += 2) {
+    const options = bySubscriber.get(pairs[i] as S);
+    if (options) options.push(pairs[i + 1] as O);
+    else bySubscriber.set(pairs[i] as S, [pairs[i + 1] as O]);
+  }
+  if (bySubscriber.size * 2 === pairs.length) return pairs;
+  const grouped: Array<S | O> = [];
+  for (const [subscriber, options] of bySubscriber)
+    for (const option of options) grouped.push(subscriber, option);
+  return grouped;
 }

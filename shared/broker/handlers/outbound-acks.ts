@@ -9,7 +9,7 @@ export function handlePuback(broker: Broker, client: ClientConnection, packet: I
   const session = client.session!;
   const flight = session.inflight.get(packet.messageId!);
   if (flight?.qos !== 1) return;
-  session.inflight.delete(flight.packetId);
+  session.endFlight(flight.packetId);
   broker.router.pump(session);
 }
 
@@ -27,7 +27,7 @@ export function handlePubrec(broker: Broker, client: ClientConnection, packet: I
     return;
   }
   if ((packet.reasonCode ?? 0) >= 0x80) {
-    session.inflight.delete(packetId);
+    session.endFlight(packetId);
     broker.router.pump(session);
     return;
   }
@@ -40,6 +40,6 @@ export function handlePubcomp(broker: Broker, client: ClientConnection, packet: 
   const session = client.session!;
   const flight = session.inflight.get(packet.messageId!);
   if (flight?.state !== 'pubrel') return;
-  session.inflight.delete(flight.packetId);
+  session.endFlight(flight.packetId);
   broker.router.pump(session);
 }

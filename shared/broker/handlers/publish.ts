@@ -26,10 +26,10 @@ export function handlePublish(
   const session = client.session!;
   broker.counters.messagesIn++;
   const packetId = packet.messageId!;
-  const duplicateQos2 = packet.qos === 2 && session.inboundQos2.has(packetId);
+  const duplicateQos2 = packet.qos === 2 && session.inboundQos2?.has(packetId) === true;
   let reasonCode: number = ReasonCode.success;
   if (!duplicateQos2) {
-    if (packet.qos === 2 && session.inboundQos2.size >= broker.limits.receiveMaximum) {
+    if (packet.qos === 2 && (session.inboundQos2?.size ?? 0) >= broker.limits.receiveMaximum) {
       // More unreleased QoS 2 messages than the Receive Maximum the broker announced.
       return client.close({
         name: 'receive-maximum-exceeded',
@@ -74,7 +74,10 @@ export function handlePublish(
     // [MQTT-4.3.3-2] method A: route on PUBLISH, remember the id until PUBREL, so a re-sent PUBLISH
     // before PUBREL is acknowledged but not delivered twice. A refused one is forgotten at once
     // [MQTT-4.3.3-9].
-    if (reasonCode < 0x80) session.inboundQos2.add(packetId);
+    if (reasonCode < 0x80) {
+      session.inboundQos2 ??= new Set();
+      session.inboundQos2.add(packetId);
+    }
     client.send(
       v5 ? { cmd: 'pubrec', messageId: packetId, reasonCode } : { cmd: 'pubrec', messageId: packetId },
     );

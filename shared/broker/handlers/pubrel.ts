@@ -8,7 +8,7 @@ import type { ClientConnection } from '../client-connection.ts';
  * says so with 0x92). */
 export function handlePubrel(_broker: Broker, client: ClientConnection, packet: IPubrelPacket): void {
   const packetId = packet.messageId!;
-  const known = client.session!.inboundQos2.delete(packetId);
+  const known = client.session!.inboundQos2?.delete(packetId) === true;
   if (client.protocolVersion === 5) {
     const reasonCode = known ? ReasonCode.success : ReasonCode.packetIdentifierNotFound;
     client.send({ cmd: 'pubcomp', messageId: packetId, reasonCode });
