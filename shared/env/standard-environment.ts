@@ -38,7 +38,11 @@ function pooledRandomBytes(globals: StandardGlobals): (length: number) => Uint8A
       globals.getRandomValues(pool);
       offset = 0;
     }
+    const start = offset;
     offset += length;
-    return pool.slice(offset - length, offset);
+    const bytes = pool.slice(start, offset);
+    // No copy of bytes already handed out (nonces, ids) stays in the pool.
+    pool.fill(0, start, offset);
+    return bytes;
   };
 }
