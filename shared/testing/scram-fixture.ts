@@ -1,4 +1,3 @@
-import { webcrypto } from 'node:crypto';
 import type { EnhancedAuthenticator } from '../auth/enhanced-auth.ts';
 import { createScramClient, type ScramClient } from '../auth/scram-client.ts';
 import {
@@ -12,8 +11,9 @@ import {
 
 export const SCRAM_METHOD = 'SCRAM-SHA-256';
 
-const subtle = webcrypto.subtle as SubtleCrypto;
-const randomBytes = (length: number) => webcrypto.getRandomValues(new Uint8Array(length));
+// Web Crypto is a global in Node 20 and in browsers alike.
+const subtle = crypto.subtle;
+const randomBytes = (length: number) => crypto.getRandomValues(new Uint8Array(length));
 
 const users = new Map<string, ScramCredentials>([
   ['alice', await deriveScramCredentials(subtle, 'correct horse', randomBytes(16), 4096)],
