@@ -1,5 +1,6 @@
 import { Buffer } from 'buffer';
 import type { IConnectPacket } from 'mqtt-packet';
+import { bodyStart } from './variable-byte-integer.ts';
 
 /** Protocol name and level as they open the variable header: "MQTT" 4 and "MQIsdp" 3. */
 const MQTT_311 = [0, 4, 0x4d, 0x51, 0x54, 0x54, 4];
@@ -13,9 +14,7 @@ const MQIsdp_31 = [0, 6, 0x4d, 0x51, 0x49, 0x73, 0x64, 0x70, 3];
  */
 export function decodeConnectV4(frame: Uint8Array): IConnectPacket | undefined {
   if (frame[0] !== 0x10) return undefined;
-  let pos = 1;
-  while ((frame[pos]! & 0x80) !== 0) pos++;
-  pos++;
+  let pos = bodyStart(frame);
   const length = frame.length - pos;
   const v311 = startsWith(frame, pos, MQTT_311);
   if (!v311 && !startsWith(frame, pos, MQIsdp_31)) return undefined;

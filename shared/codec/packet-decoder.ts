@@ -6,6 +6,7 @@ import { type FrameError, type FrameHandler, FrameReader } from './frame-reader.
 import { decodePublishV4 } from './publish-fast-decoder.ts';
 import { rememberUserPropertyOrder } from './user-property-order.ts';
 import { checkStringFields } from './utf8-fields.ts';
+import { bodyStart } from './variable-byte-integer.ts';
 
 export type DecodeErrorKind =
   | 'malformed'
@@ -104,9 +105,7 @@ function frameErrorToDecodeError(error: FrameError, size: number | undefined): D
 /** Reads the protocol name and level of a CONNECT frame ahead of the full parse, which rejects an
  * unknown level before the server could answer it as [MQTT-3.1.2-2] requires. */
 function checkConnectProtocol(frame: Uint8Array): DecodeError | undefined {
-  let offset = 1;
-  while (offset < frame.length && (frame[offset]! & 0x80) !== 0) offset++;
-  offset++;
+  const offset = bodyStart(frame);
   if (offset + 2 > frame.length) return undefined;
   const nameLength = (frame[offset]! << 8) | frame[offset + 1]!;
   const nameEnd = offset + 2 + nameLength;

@@ -3,6 +3,7 @@ import type { EncodedPublish, Message, PublishProperties } from '../broker/messa
 import { generatePacket } from './packet-encoder.ts';
 import { encodePublishV4 } from './publish-fast-encoder.ts';
 import { appendUserProperties } from './user-property-order.ts';
+import { bodyStart } from './variable-byte-integer.ts';
 
 export interface DeliveryForm {
   qos: QoS;
@@ -127,9 +128,7 @@ function propertiesToEncode(
 }
 
 function packetIdOffset(bytes: Uint8Array): number {
-  let offset = 1;
-  while ((bytes[offset]! & 0x80) !== 0) offset++;
-  offset++;
+  const offset = bodyStart(bytes);
   const topicLength = (bytes[offset]! << 8) | bytes[offset + 1]!;
   return offset + 2 + topicLength;
 }

@@ -1,5 +1,6 @@
 import { Buffer } from 'buffer';
 import type { IPublishPacket, QoS } from 'mqtt-packet';
+import { bodyStart } from './variable-byte-integer.ts';
 
 /**
  * Decodes an MQTT 3.1/3.1.1 PUBLISH frame directly: the hot path of every broker. The payload is a
@@ -10,9 +11,7 @@ export function decodePublishV4(frame: Uint8Array): IPublishPacket | undefined {
   const flags = frame[0]! & 0x0f;
   const qos = (flags >> 1) & 0x03;
   if (qos === 3) return undefined;
-  let offset = 1;
-  while ((frame[offset]! & 0x80) !== 0) offset++;
-  offset++;
+  let offset = bodyStart(frame);
   if (offset + 2 > frame.length) return undefined;
   const topicLength = (frame[offset]! << 8) | frame[offset + 1]!;
   const topicStart = offset + 2;

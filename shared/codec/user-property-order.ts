@@ -5,6 +5,7 @@
  * writes them back after the rest of the properties.
  */
 import type { Packet } from 'mqtt-packet';
+import { encodeVariableByteInteger, readVariableByteInteger } from './variable-byte-integer.ts';
 
 export type UserPropertyPair = readonly [string, string];
 
@@ -60,7 +61,7 @@ export function readPublishUserProperties(frame: Uint8Array, qos: number): UserP
         offset += 2 + readUint16(frame, offset);
         break;
       case 0x0b:
-        offset = readVarint(frame, offset).next;
+        offset = readVariableByteInteger(frame, offset).next;
         break;
       case USER_PROPERTY: {
         const nameLength = readUint16(frame, offset);
@@ -94,12 +95,12 @@ export function appendUserProperties(
   }
   const layout = publishLayout(packet, qos);
   const oldPropertiesLength = layout.propertiesEnd - layout.propertiesStart;
-  const propertiesLength = encodeVarint(oldPropertiesLength + extra.length);
+  const propertiesLength = encodeVariableByteInteger(oldPropertiesLength + extra.length);
   const head = packet.subarray(layout.remainingEnd, layout.propertiesLengthStart);
   const properties = packet.subarray(layout.propertiesStart, layout.propertiesEnd);
   const payload = packet.subarray(layout.propertiesEnd);
   const remaining = head.length + propertiesLength.length + properties.length + extra.length + payload.length;
-  const remainingLength = encodeVarint(remaining);
+  const remainingLength = encodeVariableByteInteger(remaining);
   const out = new Uint8Array(1 + remainingLength.length + remaining);
   let offset = 0;
   out[offset++] = packet[0]!;
@@ -125,38 +126,15 @@ interface PublishLayout {
 }
 
 function publishLayout(packet: Uint8Array, qos: number): PublishLayout {
-  const remainingEnd = readVarint(packet, 1).next;
+  const remainingEnd = readVariableByteInteger(packet, 1).next;
   let offset = remainingEnd + 2 + readUint16(packet, remainingEnd);
   if (qos > 0) offset += 2;
-  const { value, next } = readVarint(packet, offset);
+  const { value, next } = readVariableByteInteger(packet, offset);
   return { remainingEnd, propertiesLengthStart: offset, propertiesStart: next, propertiesEnd: next + value };
 }
 
 function readUint16(bytes: Uint8Array, offset: number): number {
   return (bytes[offset]! << 8) | bytes[offset + 1]!;
-}
-
-function readVarint(bytes: Uint8Array, offset: number): { value: number; next: number } {
-  let value = 0;
-  let multiplier = 1;
-  let byte: number;
-  do {
-    byte = bytes[offset++]!;
-    value += (byte & 0x7f) * multiplier;
-    multiplier *= 128;
-  } while (byte & 0x80);
-  return { value, next: offset };
-}
-
-function encodeVarint(value: number): Uint8Array {
-  const out: number[] = [];
-  do {
-    let byte = value % 128;
-    value = Math.floor(value / 128);
-    if (value > 0) byte |= 0x80;
-    out.push(byte);
-  } while (value > 0);
-  return Uint8Array.from(out);
 }
 
 function pushString(out: number[], text: string): void {

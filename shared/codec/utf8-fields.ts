@@ -6,6 +6,7 @@
  * string properties and both halves of User Property pairs follow the same rules [MQTT-1.5.7-1].
  */
 import type { Packet } from 'mqtt-packet';
+import { bodyStart, readVariableByteInteger } from './variable-byte-integer.ts';
 
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -137,9 +138,7 @@ class FrameCursor {
   private offset: number;
 
   constructor(private readonly frame: Uint8Array) {
-    let i = 1;
-    while ((frame[i]! & 0x80) !== 0) i++;
-    this.offset = i + 1;
+    this.offset = bodyStart(frame);
   }
 
   remaining(): number {
@@ -162,14 +161,8 @@ class FrameCursor {
   }
 
   varint(): number {
-    let value = 0;
-    let multiplier = 1;
-    let byte: number;
-    do {
-      byte = this.byte();
-      value += (byte & 0x7f) * multiplier;
-      multiplier *= 128;
-    } while (byte & 0x80);
+    const { value, next } = readVariableByteInteger(this.frame, this.offset);
+    this.offset = next;
     return value;
   }
 
