@@ -19,9 +19,9 @@ export interface LimitsConfig {
   /** Bytes; MQTT's own ceiling is 268435455. */
   maxPacketSize: number;
   connectTimeoutMs: number;
-  /** Seconds; clients asking for less are raised to this. */
+  /** Seconds. A v5 client asking for less is raised to this (Server Keep Alive); a 3.1.1 client is refused. */
   keepaliveMin: number;
-  /** Seconds; clients asking for more are lowered to this. */
+  /** Seconds. A v5 client asking for more is lowered to this; a 3.1.1 client is refused. */
   keepaliveMax: number;
   /** Outbound QoS 1/2 messages awaiting acknowledgement, per session. */
   maxInflight: number;
