@@ -21,6 +21,8 @@ runTransportContract(
           },
           onData: (listener) => end.onData(listener),
           close: () => end.close(),
+          pause: () => end.pause(),
+          resume: () => end.resume(),
           closed,
         };
       },
@@ -30,6 +32,5 @@ runTransportContract(
       },
     };
   },
-  // The in-memory client end always takes what it is sent; it has no way to stop reading.
-  { canPauseReading: false },
+  { canPauseReading: true },
 );

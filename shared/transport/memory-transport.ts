@@ -6,6 +6,9 @@ export interface MemoryClientEnd {
   close(): void;
   onData(listener: (bytes: Uint8Array) => void): void;
   onClose(listener: () => void): void;
+  /** Stops reading, like a frozen consumer: the broker's bytes pile up until `resume`. */
+  pause(): void;
+  resume(): void;
   readonly closed: boolean;
 }
 
@@ -29,8 +32,19 @@ export function connectInMemory(
   const closeListeners: Array<() => void> = [];
   let closed = false;
   let undelivered = 0;
-  let paused = false;
+  let full = false;
+  /** Set while the client end does not read: what the broker sends waits here, still undelivered. */
+  let held: Uint8Array[] | undefined;
   let sink: TransportSink | undefined;
+
+  const deliver = (bytes: Uint8Array): void => {
+    for (const listener of dataListeners) listener(bytes);
+    undelivered -= bytes.length;
+    if (full && undelivered <= highWaterMark) {
+      full = false;
+      sink?.drained();
+    }
+  };
 
   const finish = (): void => {
     if (closed) return;
@@ -49,15 +63,11 @@ export function connectInMemory(
       const copy = bytes.slice();
       queueMicrotask(() => {
         if (closed && dataListeners.length === 0) return;
-        for (const listener of dataListeners) listener(copy);
-        undelivered -= copy.length;
-        if (paused && undelivered <= highWaterMark) {
-          paused = false;
-          sink?.drained();
-        }
+        if (held) held.push(copy);
+        else deliver(copy);
       });
-      if (undelivered > highWaterMark) paused = true;
-      return !paused;
+      if (undelivered > highWaterMark) full = true;
+      return !full;
     },
     close: finish,
   };
@@ -72,6 +82,14 @@ export function connectInMemory(
       });
     },
     close: finish,
+    pause() {
+      held ??= [];
+    },
+    resume() {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const bytes of waiting) deliver(bytes);
+    },
     onData: (listener) => dataListeners.push(listener),
     onClose: (listener) => closeListeners.push(listener),
     get closed() {
