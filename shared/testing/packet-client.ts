@@ -7,6 +7,9 @@ import {
   type MemoryConnectOptions,
 } from '../transport/memory-transport.ts';
 
+/** What PacketClient needs of its byte stream: any raw client can play the part. */
+export type PeerBytes = Omit<MemoryClientEnd, 'pause' | 'resume'>;
+
 type PacketOf<C extends Packet['cmd']> = Extract<Packet, { cmd: C }>;
 
 /**
@@ -21,7 +24,7 @@ export class PacketClient {
   protocolVersion: 3 | 4 | 5;
 
   constructor(
-    private readonly end: MemoryClientEnd,
+    private readonly end: PeerBytes,
     protocolVersion: 3 | 4 | 5 = 4,
   ) {
     this.protocolVersion = protocolVersion;

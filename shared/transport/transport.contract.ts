@@ -3,8 +3,7 @@ import mqttPacket, { type Packet } from 'mqtt-packet';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Broker } from '../broker/broker.ts';
 import type { BrokerLimits } from '../broker/broker-options.ts';
-import { PacketClient } from '../testing/packet-client.ts';
-import type { MemoryClientEnd } from './memory-transport.ts';
+import { PacketClient, type PeerBytes } from '../testing/packet-client.ts';
 
 /** The client's end of a raw byte connection to the broker under test. */
 export interface RawClient {
@@ -183,7 +182,7 @@ export function runTransportContract(
 }
 
 /** PacketClient speaks to a MemoryClientEnd; any raw client can play that part. */
-function asClientEnd(raw: RawClient): MemoryClientEnd {
+function asClientEnd(raw: RawClient): PeerBytes {
   let closed = false;
   const closeListeners: Array<() => void> = [];
   raw.closed.then(() => {
