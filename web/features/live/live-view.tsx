@@ -1,15 +1,16 @@
 import { Eraser, MousePointerClick, Pause, Play, Radio } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { isValidTopicFilter } from '../../../shared/topic/topic-validate.ts';
-import { formatBytes, formatClock, formatCount, formatDateTime } from '../../lib/format.ts';
-import { previewPayload } from '../../lib/payload-format.ts';
+import { formatCount, formatDateTime } from '../../lib/format.ts';
 import { useDebounced } from '../../lib/use-debounced.ts';
-import { Badge } from '../../ui/badge.tsx';
 import { Button } from '../../ui/button.tsx';
 import { SearchInput } from '../../ui/inputs.tsx';
+import { messageColumns } from '../../ui/message-columns.tsx';
+import layout from '../../ui/page-layout.module.css';
 import { Facts, Page, Panel, Section } from '../../ui/panel.tsx';
 import { PayloadViewer } from '../../ui/payload-viewer.tsx';
 import { EmptyState } from '../../ui/states.tsx';
+import text from '../../ui/text.module.css';
 import { type Column, VirtualTable } from '../../ui/virtual-table.tsx';
 import styles from './live-view.module.css';
 import { SAMPLE_PER_SECOND, STREAM_CAP, type StreamMessage, useMessageStream } from './use-message-stream.ts';
@@ -33,7 +34,7 @@ export function LiveView() {
       title="Live messages"
       description={`A sample of the messages flowing through the broker, at most ${SAMPLE_PER_SECOND} a second.`}
     >
-      <div className={styles.toolbar}>
+      <div className={layout.toolbar}>
         <SearchInput
           label="Topic filter"
           placeholder="Topic filter, e.g. sensors/+/temperature"
@@ -42,9 +43,9 @@ export function LiveView() {
           invalid={!valid}
           width={340}
         />
-        {!valid && <span className={styles.filterError}>Not a valid topic filter</span>}
-        <span className={styles.spacer} />
-        <span className={styles.counter}>
+        {!valid && <span className={layout.filterError}>Not a valid topic filter</span>}
+        <span className={layout.spacer} />
+        <span className={text.muted}>
           {formatCount(stream.received)} received · showing the last {STREAM_CAP}
         </span>
         <Button
@@ -58,7 +59,7 @@ export function LiveView() {
           Clear
         </Button>
       </div>
-      <div className={styles.layout}>
+      <div className={`${layout.split} ${layout.splitWide}`}>
         <Panel flush label="Message stream">
           <div className={styles.stack}>
             {paused && (
@@ -97,53 +98,11 @@ export function LiveView() {
 
 function liveColumns(): Column<StreamMessage>[] {
   return [
-    {
-      id: 'time',
-      header: 'Time',
-      width: '92px',
-      render: (m) => <span className={styles.time}>{formatClock(m.at)}</span>,
-    },
-    {
-      id: 'topic',
-      header: 'Topic',
-      width: 'minmax(160px, 1.6fr)',
-      render: (m) => (
-        <span className={styles.topic} title={m.topic}>
-          {m.topic}
-        </span>
-      ),
-    },
-    {
-      id: 'payload',
-      header: 'Payload',
-      width: 'minmax(120px, 1.2fr)',
-      render: (m) => <span className={styles.payload}>{previewPayload(m.payload, 100)}</span>,
-    },
-    {
-      id: 'qos',
-      header: 'QoS',
-      width: '48px',
-      render: (m) => (
-        <>
-          {m.qos}
-          {m.retain && (
-            <>
-              {' '}
-              <Badge tone="warning" title="Retained">
-                R
-              </Badge>
-            </>
-          )}
-        </>
-      ),
-    },
-    {
-      id: 'size',
-      header: 'Size',
-      width: '60px',
-      align: 'right',
-      render: (m) => <span className={styles.muted}>{formatBytes(m.payload.size)}</span>,
-    },
+    messageColumns.time(),
+    messageColumns.topic(),
+    messageColumns.payload(),
+    messageColumns.qos('48px'),
+    messageColumns.size(),
   ];
 }
 
@@ -158,12 +117,12 @@ function MessageDetail({ message }: { message: StreamMessage | undefined }) {
     );
   }
   return (
-    <Panel label="Message detail" title={<span className={styles.topic}>{message.topic}</span>}>
-      <div className={styles.detail}>
+    <Panel label="Message detail" title={<span className={text.mono}>{message.topic}</span>}>
+      <div className={layout.detail}>
         <Facts
           items={[
             ['Received', formatDateTime(message.at)],
-            ['From', message.clientId ?? <span className={styles.faint}>broker or dashboard</span>],
+            ['From', message.clientId ?? <span className={text.faint}>broker or dashboard</span>],
             ['QoS', String(message.qos)],
             ['Retain', message.retain ? 'Yes' : 'No'],
             ['Delivered to', `${formatCount(message.deliveries)} subscribers`],

@@ -5,14 +5,16 @@ import type { MessageView, RetainedSelector } from '../../../shared/admin/broker
 import { isValidTopicFilter } from '../../../shared/topic/topic-validate.ts';
 import { useBrokerLink } from '../../app/broker-link-context.tsx';
 import { formatAgo, formatBytes, formatCount, formatDateTime, formatExact } from '../../lib/format.ts';
-import { previewPayload } from '../../lib/payload-format.ts';
 import { useDebounced } from '../../lib/use-debounced.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { ConfirmButton } from '../../ui/confirm-button.tsx';
 import { SearchInput } from '../../ui/inputs.tsx';
+import { messageColumns } from '../../ui/message-columns.tsx';
+import layout from '../../ui/page-layout.module.css';
 import { Facts, Page, Panel, Section } from '../../ui/panel.tsx';
 import { PayloadViewer } from '../../ui/payload-viewer.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states.tsx';
+import text from '../../ui/text.module.css';
 import { errorText, useToast } from '../../ui/toast.tsx';
 import { type Column, VirtualTable } from '../../ui/virtual-table.tsx';
 import { overviewKeys } from '../overview/overview-queries.ts';
@@ -43,7 +45,7 @@ export function RetainedView() {
       title="Retained messages"
       description="The last retained message of each topic, sent to every new subscriber."
     >
-      <div className={styles.toolbar}>
+      <div className={layout.toolbar}>
         <SearchInput
           label="Retained topic filter"
           placeholder="Topic filter, e.g. devices/#"
@@ -52,10 +54,10 @@ export function RetainedView() {
           invalid={!valid}
           width={320}
         />
-        {!valid && <span className={styles.filterError}>Not a valid topic filter</span>}
-        <span className={styles.spacer} />
+        {!valid && <span className={layout.filterError}>Not a valid topic filter</span>}
+        <span className={layout.spacer} />
         {rows.total !== undefined && (
-          <span className={styles.total}>
+          <span className={text.muted}>
             {formatExact(rows.total)} retained {rows.total === 1 ? 'message' : 'messages'}
           </span>
         )}
@@ -68,7 +70,7 @@ export function RetainedView() {
           Delete all matching
         </ConfirmButton>
       </div>
-      <div className={styles.layout}>
+      <div className={layout.split}>
         <Panel flush label="Retained messages">
           {rows.error && rows.total === undefined ? (
             <ErrorState error={rows.error} onRetry={() => void rows.refetch()} fill />
@@ -96,7 +98,7 @@ export function RetainedView() {
         {selected ? (
           <Panel
             label="Retained message"
-            title={<span className={styles.topic}>{selected.topic}</span>}
+            title={<span className={text.mono}>{selected.topic}</span>}
             actions={
               <ConfirmButton
                 size="small"
@@ -108,7 +110,7 @@ export function RetainedView() {
               </ConfirmButton>
             }
           >
-            <div className={styles.detail}>
+            <div className={layout.detail}>
               <Facts
                 items={[
                   ['Stored', formatDateTime(selected.at)],
@@ -170,29 +172,15 @@ function findLoaded(
 
 function retainedColumns(now: number, onDelete: (topic: string) => void): Column<MessageView>[] {
   return [
-    {
-      id: 'topic',
-      header: 'Topic',
-      width: 'minmax(160px, 1.4fr)',
-      render: (m) => (
-        <span className={styles.topic} title={m.topic}>
-          {m.topic}
-        </span>
-      ),
-    },
-    {
-      id: 'payload',
-      header: 'Payload',
-      width: 'minmax(140px, 1.6fr)',
-      render: (m) => <span className={styles.payload}>{previewPayload(m.payload, 100)}</span>,
-    },
-    { id: 'qos', header: 'QoS', width: '40px', render: (m) => m.qos },
+    messageColumns.topic('minmax(160px, 1.4fr)'),
+    messageColumns.payload('minmax(140px, 1.6fr)'),
+    messageColumns.qos('40px', { retainBadge: false }),
     {
       id: 'stored',
       header: 'Stored',
       width: '80px',
       render: (m) => (
-        <span className={styles.muted} title={formatDateTime(m.at)}>
+        <span className={text.muted} title={formatDateTime(m.at)}>
           {formatAgo(m.at, now)}
         </span>
       ),

@@ -2,11 +2,12 @@ import { Eraser, Inbox } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { formatBytes, formatClock, formatCount } from '../../lib/format.ts';
 import { previewPayload } from '../../lib/payload-format.ts';
-import { Badge } from '../../ui/badge.tsx';
 import { Button } from '../../ui/button.tsx';
+import { messageColumns } from '../../ui/message-columns.tsx';
 import { Facts } from '../../ui/panel.tsx';
 import { PayloadViewer } from '../../ui/payload-viewer.tsx';
 import { EmptyState } from '../../ui/states.tsx';
+import text from '../../ui/text.module.css';
 import { type Column, VirtualTable } from '../../ui/virtual-table.tsx';
 import styles from './client-panel.module.css';
 import type { ReceivedMessage } from './received-message.ts';
@@ -68,43 +69,10 @@ export function ReceivedMessages({ client, onClear }: { client: ClientState; onC
 
 function receivedColumns(): Column<ReceivedMessage>[] {
   return [
-    {
-      id: 'time',
-      header: 'Time',
-      width: '92px',
-      render: (m) => <span className={styles.time}>{formatClock(m.at)}</span>,
-    },
-    {
-      id: 'topic',
-      header: 'Topic',
-      width: 'minmax(160px, 1.6fr)',
-      render: (m) => (
-        <span className={styles.mono} title={m.topic}>
-          {m.topic}
-        </span>
-      ),
-    },
-    {
-      id: 'payload',
-      header: 'Payload',
-      width: 'minmax(120px, 1.2fr)',
-      render: (m) => <span className={styles.preview}>{previewPayload(m.payload, 100)}</span>,
-    },
-    {
-      id: 'qos',
-      header: 'QoS',
-      width: '52px',
-      render: (m) => (
-        <span className={styles.flags}>
-          {m.qos}
-          {m.retain && (
-            <Badge tone="warning" title="Retained">
-              R
-            </Badge>
-          )}
-        </span>
-      ),
-    },
+    messageColumns.time(),
+    messageColumns.topic(),
+    messageColumns.payload(),
+    messageColumns.qos('52px'),
   ];
 }
 
@@ -112,7 +80,7 @@ function MessageDetail({ message }: { message: ReceivedMessage }) {
   const facts: [string, React.ReactNode][] = [
     [
       'Topic',
-      <span key="topic" className={styles.mono}>
+      <span key="topic" className={text.mono}>
         {message.topic}
       </span>,
     ],

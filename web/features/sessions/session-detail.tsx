@@ -8,8 +8,10 @@ import { previewPayload } from '../../lib/payload-format.ts';
 import { Badge, ConnectionBadge } from '../../ui/badge.tsx';
 import { Button } from '../../ui/button.tsx';
 import { ConfirmButton } from '../../ui/confirm-button.tsx';
+import layout from '../../ui/page-layout.module.css';
 import { Facts, Panel, Section } from '../../ui/panel.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states.tsx';
+import text from '../../ui/text.module.css';
 import { errorText, useToast } from '../../ui/toast.tsx';
 import { sessionKeys, useSessionDetail } from './session-queries.ts';
 import styles from './sessions-view.module.css';
@@ -21,7 +23,7 @@ export function SessionDetailPanel({ clientId, onClose }: { clientId: string; on
   return (
     <Panel
       label="Session detail"
-      title={<span className={styles.clientId}>{clientId}</span>}
+      title={<span className={text.mono}>{clientId}</span>}
       subtitle={session ? <ConnectionBadge connected={session.connected} /> : undefined}
       actions={
         <>
@@ -110,7 +112,7 @@ function SessionBody({ session: s }: { session: SessionDetail }) {
       ]
     : [];
   return (
-    <div className={styles.detail}>
+    <div className={layout.detail}>
       <Section title={s.connected ? 'Connection' : 'Session'}>
         <Facts
           items={[
@@ -123,7 +125,7 @@ function SessionBody({ session: s }: { session: SessionDetail }) {
             ['Session created', formatDateTime(s.createdAt)],
             [
               'Session id',
-              <span key="id" className={styles.muted}>
+              <span key="id" className={text.muted}>
                 {s.sessionId}
               </span>,
             ],
@@ -154,7 +156,7 @@ function SessionBody({ session: s }: { session: SessionDetail }) {
 function SubscriptionItem({ subscription: sub }: { subscription: SubscriptionView }) {
   return (
     <li className={styles.item}>
-      <span className={`${styles.itemMain} ${styles.clientId}`} title={sub.filter}>
+      <span className={`${styles.itemMain} ${text.mono}`} title={sub.filter}>
         {sub.filter}
       </span>
       {sub.noLocal && <Badge title="No Local: not sent its own messages">NL</Badge>}
@@ -189,10 +191,12 @@ function MessageSection({
             // biome-ignore lint/suspicious/noArrayIndexKey: queued messages have no id; the order is stable.
             <li key={`${message.packetId ?? 'q'}-${index}`} className={styles.item}>
               <div className={styles.itemStack}>
-                <span className={styles.clientId}>{message.topic}</span>
-                <span className={styles.preview}>{previewPayload(message.payload, 80)}</span>
+                <span className={text.mono}>{message.topic}</span>
+                <span className={`${styles.ellipsis} ${text.monoMuted}`}>
+                  {previewPayload(message.payload, 80)}
+                </span>
               </div>
-              <span className={styles.faint}>{formatBytes(message.payload.size)}</span>
+              <span className={text.faint}>{formatBytes(message.payload.size)}</span>
               {message.packetId !== undefined && <Badge>id {message.packetId}</Badge>}
               <Badge tone="accent">QoS {message.qos}</Badge>
             </li>

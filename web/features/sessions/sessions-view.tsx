@@ -6,8 +6,10 @@ import { formatAgo, formatCount, formatDateTime, formatExact, formatProtocol } f
 import { useNow } from '../../lib/use-now.ts';
 import { ConnectionBadge } from '../../ui/badge.tsx';
 import { SearchInput, Segmented } from '../../ui/inputs.tsx';
+import layout from '../../ui/page-layout.module.css';
 import { Page, Panel } from '../../ui/panel.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states.tsx';
+import text from '../../ui/text.module.css';
 import { type Column, VirtualTable } from '../../ui/virtual-table.tsx';
 import { SessionDetailPanel } from './session-detail.tsx';
 import { type SessionListFilter, useSessionRows } from './session-queries.ts';
@@ -35,7 +37,7 @@ export function SessionsView() {
       title="Sessions"
       description="Every client the broker knows: connected now, or offline with a persistent session."
     >
-      <div className={styles.toolbar}>
+      <div className={layout.toolbar}>
         <SearchInput
           label="Filter sessions"
           placeholder="Filter by client id, user or address"
@@ -44,9 +46,9 @@ export function SessionsView() {
           width={320}
         />
         <Segmented label="Connection state" value={state} options={stateOptions} onChange={setState} />
-        <span className={styles.spacer} />
+        <span className={layout.spacer} />
         {rows.total !== undefined && (
-          <span className={styles.total}>
+          <span className={text.muted}>
             {formatExact(rows.total)} {rows.total === 1 ? 'session' : 'sessions'}
             {filtered ? ' match' : ''}
           </span>
@@ -92,14 +94,14 @@ export function SessionsView() {
 }
 
 function sessionColumns(now: number): Column<SessionSummary>[] {
-  const dash = <span className={styles.faint}>—</span>;
+  const dash = <span className={text.faint}>—</span>;
   return [
     {
       id: 'client',
       header: 'Client ID',
       width: 'minmax(132px, 1.6fr)',
       render: (s) => (
-        <span className={styles.clientId} title={s.clientId}>
+        <span className={text.mono} title={s.clientId}>
           {s.clientId}
         </span>
       ),
@@ -128,7 +130,7 @@ function sessionColumns(now: number): Column<SessionSummary>[] {
       width: 'minmax(100px, 1fr)',
       render: (s) =>
         s.remoteAddress ? (
-          <span className={styles.muted} title={s.remoteAddress}>
+          <span className={text.muted} title={s.remoteAddress}>
             {s.remoteAddress}
           </span>
         ) : (
@@ -165,7 +167,7 @@ function sessionColumns(now: number): Column<SessionSummary>[] {
         s.connected && s.connectedAt ? (
           <span title={formatDateTime(s.connectedAt)}>{formatAgo(s.connectedAt, now)}</span>
         ) : s.disconnectedAt ? (
-          <span className={styles.faint} title={formatDateTime(s.disconnectedAt)}>
+          <span className={text.faint} title={formatDateTime(s.disconnectedAt)}>
             left {formatAgo(s.disconnectedAt, now)}
           </span>
         ) : (

@@ -5,9 +5,11 @@ import { formatAgo, formatClock, formatCount, formatRate } from '../../lib/forma
 import { previewPayload } from '../../lib/payload-format.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { Badge } from '../../ui/badge.tsx';
+import layout from '../../ui/page-layout.module.css';
 import { Panel, Section } from '../../ui/panel.tsx';
 import { PayloadViewer } from '../../ui/payload-viewer.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states.tsx';
+import text from '../../ui/text.module.css';
 import { useTopicMessages } from './topic-queries.ts';
 import styles from './topics-view.module.css';
 
@@ -43,7 +45,7 @@ function SelectedTopic({ topic, view }: { topic: string; view: TopicView | undef
         )
       }
     >
-      <div className={styles.detail}>
+      <div className={layout.detail}>
         <div className={styles.figures}>
           <Figure label="Messages" value={view ? formatCount(view.messages) : '—'} />
           <Figure label="Rate" value={view ? `${formatRate(view.rate)}/s` : '—'} />
@@ -76,7 +78,7 @@ function SelectedTopic({ topic, view }: { topic: string; view: TopicView | undef
                     aria-pressed={shown !== undefined && isSameMessage(message, shown)}
                     onClick={() => setPicked(message)}
                   >
-                    <span className={styles.time}>{formatClock(message.at)}</span>
+                    <span className={text.monoMuted}>{formatClock(message.at)}</span>
                     <span className={styles.messagePreview}>{previewPayload(message.payload, 120)}</span>
                     <span>
                       {message.retain && <Badge tone="warning">R</Badge>} <Badge>QoS {message.qos}</Badge>

@@ -11,8 +11,10 @@ import {
   type TopicRow,
 } from '../../lib/topic-tree.ts';
 import { SearchInput } from '../../ui/inputs.tsx';
+import layout from '../../ui/page-layout.module.css';
 import { Page, Panel } from '../../ui/panel.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states.tsx';
+import text from '../../ui/text.module.css';
 import { type Column, VirtualTable } from '../../ui/virtual-table.tsx';
 import { TopicDetail } from './topic-detail.tsx';
 import { useTopics } from './topic-queries.ts';
@@ -53,7 +55,7 @@ export function TopicsView() {
       title="Topics"
       description="Every topic that carried a message, as a live tree with counts and rates."
     >
-      <div className={styles.layout}>
+      <div className={layout.split}>
         <Panel
           flush
           label="Topic tree"
@@ -66,7 +68,7 @@ export function TopicsView() {
               width={260}
             />
           }
-          actions={data && <span className={styles.muted}>{formatExact(data.length)} topics</span>}
+          actions={data && <span className={text.muted}>{formatExact(data.length)} topics</span>}
         >
           {error && !data ? (
             <ErrorState error={error} onRetry={() => void refetch()} fill />
@@ -130,7 +132,7 @@ function topicColumns(toggle: (path: string) => void): Column<TopicRow>[] {
       header: 'Rate',
       width: '64px',
       align: 'right',
-      render: (row) => <span className={styles.muted}>{formatRate(row.node.rate)}/s</span>,
+      render: (row) => <span className={text.muted}>{formatRate(row.node.rate)}/s</span>,
     },
     {
       id: 'payload',
@@ -138,7 +140,7 @@ function topicColumns(toggle: (path: string) => void): Column<TopicRow>[] {
       width: 'minmax(120px, 1.4fr)',
       render: (row) =>
         row.node.topic?.lastPayload ? (
-          <span className={styles.preview}>{previewPayload(row.node.topic.lastPayload, 80)}</span>
+          <span className={text.monoMuted}>{previewPayload(row.node.topic.lastPayload, 80)}</span>
         ) : null,
     },
     {
